@@ -1,0 +1,218 @@
+"""Actor dictionaries: countries, organisations, sectors and title words, validated on load.
+
+Countries come from maintained packages (pycountry for ISO 3166-1 codes and names,
+countryinfo for capitals, demonyms and alternative spellings); the packaged
+``data/actors/countries.yaml`` only adds what news English needs beyond them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pycountry
+import yaml
+
+from ..config import Settings, data_files
+from ..errors import DataFileError
+
+STATE_KINDS = ("name", "demonym", "capital")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a surface string in the gazetteer stands for."""
+
+    surface: str
+    kind: str  # name | demonym | capital | igo | group
+    country: str | None = None
+    igo: str | None = None
+    sector: str | None = None
+    canonical: str = ""
+
+
+@dataclass(frozen=True)
+class Titles:
+    abbreviations: tuple[str, ...]
+    ranks: frozenset[str]
+    honorifics: frozenset[str]
+    name_particles: frozenset[str]
+    role_words: frozenset[str]
+    companion_verbs: frozenset[str]
+    meeting_verbs: frozenset[str]
+
+
+def _load_yaml(name: str, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+
+
+def _str_list(name: str, where: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataFileError(f"{name}: {where} must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _ascii_like(s: str) -> bool:
+    """Alternative spellings in foreign scripts or with diacritics are not how English news writes."""
+    return all(ord(c) < 128 or unicodedata.category(c).startswith("L") and ord(c) < 0x250 for c in s)
+
+
+def _plural(demonym: str) -> str | None:
+    if demonym.endswith(("i", "n")) and " " not in demonym:
+        return demonym + "s"
+    return None
+
+
+class ActorDictionary:
+    """Surface string -> Entry, built once per coder; plus sector and title vocabularies."""
+
+    def __init__(
+        self,
+        entries: dict[str, Entry],
+        country_names: dict[str, str],
+        sectors: dict[str, str],
+        titles: Titles,
+    ) -> None:
+        self.entries = entries
+        self.country_names = country_names  # ISO3 -> display name
+        self.sectors = sectors  # lower-case phrase -> sector code
+        self.titles = titles
+
+    @classmethod
+    def load(cls, settings: Settings) -> ActorDictionary:
+        countries, names = _load_countries(settings)
+        entries: dict[str, Entry] = dict(countries)
+        for name, text in data_files(settings, "actors/igos.yaml"):
+            for i, item in enumerate(_load_yaml(name, text) or [], 1):
+                if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+                    raise DataFileError(f"{name}: entry {i}: needs a string field 'code'")
+                canonical = _str_list(name, f"entry {i} field 'names'", item.get("names"))
+                for surface in canonical:
+                    entries[surface] = Entry(surface, "igo", igo=item["code"], canonical=canonical[0])
+        for name, text in data_files(settings, "actors/groups.yaml"):
+            for i, item in enumerate(_load_yaml(name, text) or [], 1):
+                if not isinstance(item, dict):
+                    raise DataFileError(f"{name}: entry {i}: must be a mapping")
+                surfaces = _str_list(name, f"entry {i} field 'names'", item.get("names"))
+                country = item.get("country")
+                if country is not None and country not in names:
+                    raise DataFileError(f"{name}: entry {i}: unknown country code {country!r}")
+                for surface in surfaces:
+                    entries[surface] = Entry(
+                        surface, "group", country=country, sector=item.get("sector"), canonical=surfaces[0]
+                    )
+        sectors: dict[str, str] = {}
+        for name, text in data_files(settings, "actors/sectors.yaml"):
+            data = _load_yaml(name, text) or {}
+            if not isinstance(data, dict):
+                raise DataFileError(f"{name}: must map sector codes to lists of words")
+            for code, words in data.items():
+                for w in _str_list(name, f"sector {code}", words):
+                    sectors[w.lower()] = str(code)
+        titles = _load_titles(settings)
+        return cls(entries, names, sectors, titles)
+
+    def sector_of(self, words: str) -> str | None:
+        """The sector named by the longest sector phrase inside ``words``."""
+        low = " " + " ".join(words.lower().replace(",", " ").split()) + " "
+        best: tuple[int, str] | None = None
+        for phrase, code in self.sectors.items():
+            if f" {phrase} " in low and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), code)
+        return best[1] if best else None
+
+
+def _load_countries(settings: Settings) -> tuple[dict[str, Entry], dict[str, str]]:
+    from countryinfo import all_countries  # imported here: it reads its data on first use
+
+    info_by_iso: dict[str, dict[str, Any]] = {}
+    for c in all_countries():
+        info = c.info() or {}
+        iso = (info.get("ISO") or {}).get("alpha3")
+        if iso:
+            info_by_iso[iso] = info
+    names: dict[str, str] = {}
+    # (tier, population): lower tier wins, then bigger population, so "French" is France's.
+    scored: dict[str, tuple[tuple[int, int], Entry]] = {}
+
+    def offer(surface: str, kind: str, iso: str, tier: int) -> None:
+        surface = surface.strip()
+        if len(surface) < 2 or not _ascii_like(surface):
+            return
+        pop = int(info_by_iso.get(iso, {}).get("population") or 0)
+        rank = (tier, -pop)
+        current = scored.get(surface)
+        if current is None or rank < current[0]:
+            scored[surface] = (rank, Entry(surface, kind, country=iso, canonical=names.get(iso, iso)))
+
+    for country in pycountry.countries:
+        iso = country.alpha_3
+        display = getattr(country, "common_name", None) or country.name
+        names[iso] = display
+    for country in pycountry.countries:
+        iso = country.alpha_3
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value and "(" not in value:
+                offer(value, "name", iso, 1)
+        info = info_by_iso.get(iso, {})
+        if info.get("capital"):
+            offer(info["capital"], "capital", iso, 2)
+        if info.get("demonym"):
+            offer(info["demonym"], "demonym", iso, 2)
+            plural = _plural(info["demonym"])
+            if plural:
+                offer(plural, "demonym", iso, 2)
+        for alt in info.get("altSpellings") or []:
+            if len(alt) > 3 and not alt.isupper():
+                offer(alt, "name", iso, 3)
+    drop: set[str] = set()
+    for name, text in data_files(settings, "actors/countries.yaml"):
+        data = _load_yaml(name, text) or {}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{name}: must map ISO 3166-1 alpha-3 codes to entries")
+        for iso, item in data.items():
+            if iso == "_drop":
+                drop.update(_str_list(name, "_drop", item))
+                continue
+            if iso not in names:
+                raise DataFileError(f"{name}: {iso!r} is not an ISO 3166-1 alpha-3 code")
+            if not isinstance(item, dict):
+                raise DataFileError(f"{name}: {iso}: must be a mapping")
+            unknown = set(item) - {"names", "demonyms", "capitals"}
+            if unknown:
+                raise DataFileError(f"{name}: {iso}: unknown field(s) {sorted(unknown)}")
+            for field_name, kind in (("names", "name"), ("demonyms", "demonym"), ("capitals", "capital")):
+                for surface in _str_list(name, f"{iso}.{field_name}", item.get(field_name)):
+                    offer(surface, kind, iso, 0)
+    entries = {s: e for s, (_, e) in scored.items() if s not in drop}
+    return entries, names
+
+
+def _load_titles(settings: Settings) -> Titles:
+    merged: dict[str, list[str]] = {}
+    for name, text in data_files(settings, "actors/titles.yaml"):
+        data = _load_yaml(name, text) or {}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{name}: must be a mapping of word lists")
+        for key, words in data.items():
+            merged.setdefault(key, []).extend(_str_list(name, key, words))
+    required = ("abbreviations", "ranks", "honorifics", "name_particles", "role_words")
+    for key in required:
+        if key not in merged:
+            raise DataFileError(f"actors/titles.yaml: missing list {key!r}")
+    return Titles(
+        abbreviations=tuple(dict.fromkeys(merged["abbreviations"])),
+        ranks=frozenset(merged["ranks"]),
+        honorifics=frozenset(merged["honorifics"]),
+        name_particles=frozenset(merged["name_particles"]),
+        role_words=frozenset(w.lower() for w in merged["role_words"]),
+        companion_verbs=frozenset(merged.get("companion_verbs", [])),
+        meeting_verbs=frozenset(merged.get("meeting_verbs", [])),
+    )

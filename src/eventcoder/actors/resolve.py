@@ -1,0 +1,397 @@
+"""Mentions -> actors within one document: gazetteer, persons with roles, coreference.
+
+`ActorResolver.resolve(doc)` returns a `DocActors` that the event coder asks
+"who is this noun phrase?" (`actors_for`). Persons get their country and role from
+the title phrase before their name ("Israeli defence minister Benny Gantz",
+"the President of Azerbaijan Ilham Aliyev"); surnames, definite titles
+("the minister") and pronouns refer back to persons already seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..records import Actor, Mention
+from .dictionary import ActorDictionary, Entry
+
+PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
+# Heads that make a demonym-modified phrase an actor ("Israeli sources", "Iranian narrative").
+NP_LABELS = ("NORP", "GPE", "ORG", "PERSON", "LOC", "FAC")
+
+
+@dataclass
+class DocActors:
+    """Per-document actor state; built by `ActorResolver`, read by the event coder."""
+
+    doc: Doc
+    dictionary: ActorDictionary
+    mentions: list[Mention] = field(default_factory=list)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    persons: dict[str, Actor] = field(default_factory=dict)  # canonical -> person
+    person_at: dict[int, str] = field(default_factory=dict)  # token index -> canonical
+    subject_persons: list[tuple[int, str]] = field(default_factory=list)  # (token index, canonical)
+
+    # ---- public queries -------------------------------------------------------------
+
+    def actors_for(self, tok: Token) -> list[Actor]:
+        """The actors a noun phrase headed by ``tok`` refers to, conjuncts included."""
+        out: list[Actor] = []
+        for t in [tok, *tok.conjuncts]:
+            if t.i < tok.i and t is not tok:
+                continue
+            actor = self.actor_for(t)
+            if actor is not None and all(a.canonical != actor.canonical for a in out):
+                out.append(actor)
+        return out
+
+    def actor_for(self, tok: Token) -> Actor | None:
+        low = tok.lower_
+        if low in PRONOUNS:
+            return self._pronoun(tok)
+        if tok.i in self.person_at:
+            return self._person_actor(self.person_at[tok.i], tok)
+        # A person in apposition or inside the phrase wins over the title or country around it.
+        person = self._person_in_phrase(tok)
+        if person is not None:
+            return person
+        mention = self.by_token.get(tok.i)
+        if mention is not None:
+            return self._state_actor(mention, tok)
+        if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
+            return self._recent_country(tok)
+        country_mention = self._modifier_mention(tok)
+        if country_mention is not None and (self._is_role_head(tok) or self.dictionary.sector_of(tok.text)):
+            base = country_mention.actor
+            words = self._phrase_text(tok)
+            sector = self.dictionary.sector_of(words) or base.sector
+            if self._is_role_head(tok):
+                prior = self._recent_person_with_role(tok, base.country)
+                if prior is not None:
+                    return prior
+            return Actor(words, base.canonical, base.country, base.igo, sector, None,
+                         "org" if base.kind == "state" else base.kind)
+        if self._is_role_head(tok) and any(c.dep_ in {"det", "poss"} for c in tok.lefts):
+            return self._recent_person_with_role(tok, None)
+        org = self._org_entity(tok)
+        return org
+
+    def all_actors(self) -> list[Actor]:
+        seen: dict[str, Actor] = {}
+        for m in self.mentions:
+            a = self.persons.get(m.actor.canonical, m.actor) if m.actor.kind == "person" else m.actor
+            seen.setdefault(a.canonical, a)
+        return list(seen.values())
+
+    def update_person(self, canonical: str, **changes: str | None) -> Actor:
+        person = replace(self.persons[canonical], **changes)  # type: ignore[arg-type]
+        self.persons[canonical] = person
+        return person
+
+    # ---- internals ----------------------------------------------------------------------
+
+    def _person_actor(self, canonical: str, tok: Token) -> Actor:
+        person = self.persons[canonical]
+        return person.renamed(self._mention_text(tok) or person.canonical)
+
+    def _mention_text(self, tok: Token) -> str | None:
+        m = self.by_token.get(tok.i)
+        return m.text if m else None
+
+    def _state_actor(self, mention: Mention, tok: Token) -> Actor:
+        a = mention.actor
+        if mention.via == "capital":
+            return replace(a, sector="GOV", role="capital as metonym")
+        return a
+
+    def _phrase_text(self, tok: Token) -> str:
+        left = [t for t in tok.lefts if t.dep_ in {"amod", "compound", "nmod", "det", "poss", "case"}]
+        start = min([tok.i] + [t.left_edge.i for t in left])
+        end = tok.i + 1
+        for r in tok.rights:
+            if r.dep_ == "prep" and r.lower_ == "of":
+                end = r.right_edge.i + 1
+                break
+        words = self.doc[start:end]
+        text = words.text
+        if words and words[0].lower_ in {"the", "a", "an"}:
+            text = words[1:].text
+        return text
+
+    def _person_in_phrase(self, tok: Token) -> Actor | None:
+        for child in tok.children:
+            if child.dep_ == "appos":
+                for t in child.subtree:
+                    if t.i in self.person_at:
+                        return self._person_actor(self.person_at[t.i], t)
+        if self._is_role_head(tok) or tok.dep_ in {"pobj", "dobj", "nsubj", "nsubjpass"}:
+            for t in tok.subtree:
+                if t.i in self.person_at and t.i != tok.i:
+                    # Only through compounds/appositions/"of": not a relative clause's subject.
+                    path_ok = True
+                    h = t
+                    while h.i != tok.i and h.head.i != h.i:
+                        if h.dep_ in {"relcl", "acl", "ccomp", "advcl", "nsubj", "dobj"}:
+                            path_ok = False
+                            break
+                        h = h.head
+                    if path_ok:
+                        return self._person_actor(self.person_at[t.i], t)
+        return None
+
+    def _modifier_mention(self, tok: Token) -> Mention | None:
+        for child in tok.lefts:
+            if child.dep_ in {"amod", "compound", "poss", "nmod"}:
+                m = self.by_token.get(child.i)
+                if m is not None and m.actor.kind != "person":
+                    return m
+        for child in tok.rights:
+            if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        m = self.by_token.get(pobj.i)
+                        if m is not None and m.actor.kind != "person":
+                            return m
+        return None
+
+    def _is_role_head(self, tok: Token) -> bool:
+        return tok.lower_ in self.dictionary.titles.role_words and tok.pos_ in {"NOUN", "PROPN"}
+
+    def _recent_person_with_role(self, tok: Token, country: str | None) -> Actor | None:
+        word = tok.lower_
+        best: tuple[int, str] | None = None
+        for i, canonical in self.person_at.items():
+            if i >= tok.i:
+                continue
+            p = self.persons[canonical]
+            if p.role and word in p.role.lower().split() and (country is None or p.country == country):
+                if best is None or i > best[0]:
+                    best = (i, canonical)
+        if best is None:
+            return None
+        return self.persons[best[1]].renamed(self._phrase_text(tok))
+
+    def _pronoun(self, tok: Token, depth: int = 0) -> Actor | None:
+        """He/she: the person who was last the subject, in this sentence or the three before."""
+        if depth > 3:
+            return None
+        doc = self.doc
+        sents = [s for s in doc.sents if s.start <= tok.i][-4:]
+        for sent in reversed(sents):
+            subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i]
+            for subj in reversed(subjects):
+                if subj.lower_ in PRONOUNS:
+                    found = self._pronoun(subj, depth + 1)
+                else:
+                    found = self.actor_for(subj)
+                if found is not None and found.kind == "person":
+                    return found.renamed(tok.text)
+        earlier = [i for i in self.person_at if i < tok.i]
+        if earlier:
+            return self.persons[self.person_at[max(earlier)]].renamed(tok.text)
+        return None
+
+    def _recent_country(self, tok: Token) -> Actor | None:
+        prior = [m for m in self.mentions if m.end <= tok.idx and m.actor.kind == "state" and m.actor.country]
+        if not prior:
+            return None
+        a = prior[-1].actor
+        return Actor(self._phrase_text(tok), a.canonical, a.country, None, a.sector, None, "state")
+
+    def _org_entity(self, tok: Token) -> Actor | None:
+        if tok.ent_type_ not in {"ORG", "NORP"}:
+            return None
+        ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
+        if ent is None:
+            return None
+        sector = self.dictionary.sector_of(ent.text)
+        if sector is None:
+            return None
+        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        return Actor(text, text, None, None, sector, None, "org")
+
+
+class ActorResolver:
+    """Finds actor mentions in a parsed document."""
+
+    def __init__(self, dictionary: ActorDictionary, nlp: Language) -> None:
+        self.dictionary = dictionary
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._entries: dict[str, Entry] = {}
+        for surface, entry in dictionary.entries.items():
+            key = f"{entry.kind}:{surface}"
+            self._entries[key] = entry
+            self.matcher.add(key, [nlp.make_doc(surface)])
+        t = dictionary.titles
+        self._strip = {w.lower() for w in t.ranks | t.honorifics} | {a.lower() for a in t.abbreviations}
+
+    def resolve(self, doc: Doc) -> DocActors:
+        state = DocActors(doc, self.dictionary)
+        self._gazetteer(doc, state)
+        self._persons(doc, state)
+        state.mentions.sort(key=lambda m: m.start)
+        return state
+
+    # ---- gazetteer ------------------------------------------------------------------
+
+    def _gazetteer(self, doc: Doc, state: DocActors) -> None:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            spans.append(Span(doc, start, end, label=key))
+        for span in filter_spans(spans):
+            entry = self._entries[span.label_]
+            # "Jordan" inside the person "Michael Jordan" is not the country.
+            if any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                   for e in doc.ents):
+                continue
+            if entry.kind in ("name", "demonym", "capital"):
+                actor = Actor(span.text, entry.canonical, entry.country, None,
+                              "GOV" if entry.kind == "capital" else None, None, "state")
+            elif entry.kind == "igo":
+                actor = Actor(span.text, entry.canonical, None, entry.igo, entry.sector, None, "igo")
+            else:
+                actor = Actor(span.text, entry.canonical, entry.country, None, entry.sector, None, "group")
+            mention = Mention(span.text, span.start_char, span.end_char, actor, entry.kind)
+            state.mentions.append(mention)
+            for i in range(span.start, span.end):
+                state.by_token[i] = mention
+
+    # ---- persons --------------------------------------------------------------------
+
+    def _persons(self, doc: Doc, state: DocActors) -> None:
+        titles = self.dictionary.titles
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            span = self._clean_name(doc, ent)
+            if span is None:
+                continue
+            if any(i in state.by_token for i in range(span.start, span.end)):
+                continue  # "Azerbaijan" mis-tagged as a person is the country
+            role_span = self._title_phrase(doc, span.start)
+            country = None
+            for t in role_span:
+                m = state.by_token.get(t.i)
+                if m is not None and m.actor.country and m.actor.kind == "state":
+                    country = m.actor.country
+            role = self._role_text(role_span, state) if len(role_span) else None
+            sector = self.dictionary.sector_of(role_span.text) if len(role_span) else None
+            canonical = self._merge_person(state, span.text, country, role, sector)
+            person = state.persons[canonical]
+            mention = Mention(span.text, span.start_char, span.end_char, person, "person")
+            state.mentions.append(mention)
+            for i in range(span.start, span.end):
+                state.person_at[i] = canonical
+                state.by_token[i] = mention
+            root = span.root
+            if root.dep_ in {"nsubj", "nsubjpass"}:
+                state.subject_persons.append((root.i, canonical))
+        # Delegations: whoever joins or accompanies a person is on that person's side.
+        for tok in doc:
+            if tok.lemma_ in titles.companion_verbs and tok.pos_ == "VERB":
+                self._share_country(tok, state)
+        state.subject_persons.sort()
+
+    def _clean_name(self, doc: Doc, ent: Span) -> Span | None:
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].lower_ in self._strip or doc[start].lower_ in
+                               self.dictionary.titles.role_words or not doc[start].text[:1].isalpha()):
+            start += 1
+        while end < len(doc) and (
+            doc[end].lower_ in self.dictionary.titles.name_particles
+            or (doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and doc[end].ent_type_ in {"", "PERSON"}
+                and doc[end].lower_ not in self._strip and doc[end].is_alpha)
+        ):
+            end += 1
+        while end > start and not doc[end - 1].is_alpha:
+            end -= 1
+        if end <= start:
+            return None
+        words = [t for t in doc[start:end] if t.is_alpha]
+        if not words or all(t.lower_ in self._strip for t in words):
+            return None
+        if len(words) == 1 and (len(words[0]) < 3 or words[0].text.isupper()):
+            return None
+        return doc[start:end]
+
+    def _title_phrase(self, doc: Doc, name_start: int) -> Span:
+        """The run of title words before a name: "the President of Azerbaijan", "MOD Director General"."""
+        titles = self.dictionary.titles
+        i = name_start - 1
+        start = name_start
+        crossed_comma = False
+        while i >= 0:
+            t = doc[i]
+            low = t.lower_
+            if t.is_space or (t.is_punct and t.text in "()"):
+                i -= 1
+                continue
+            if t.text == "," and not crossed_comma and i > 0 and (
+                doc[i - 1].lower_ in titles.role_words or doc[i - 1].text[:1].isupper()
+            ) and doc[i - 1].lower_ not in {"and"}:
+                crossed_comma = True
+                i -= 1
+                continue
+            is_title = (
+                low in titles.role_words
+                or low in self._strip
+                or (t.text[:1].isupper() and t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.ent_type_ != "PERSON")
+                or t.text == "-"
+                or (low == "and" and i > 0 and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper())
+            )
+            if not is_title or t.ent_type_ == "PERSON" and i < name_start - 1 and t.i not in ():
+                break
+            start = i
+            i -= 1
+        while start < name_start and doc[start].lower_ in {"the", "of", "and", ","}:
+            start += 1
+        return doc[start:name_start]
+
+    def _role_text(self, role_span: Span, state: DocActors) -> str | None:
+        ranks = {w.lower() for w in self.dictionary.titles.ranks}
+        words: list[str] = []
+        for t in role_span:
+            if t.i in state.by_token or t.lower_ in ranks or t.text in "()" or t.is_space:
+                continue
+            words.append(t.lower_ if t.lower_ in self.dictionary.titles.role_words else t.text)
+        while words and words[-1] in {"of", "the", ",", "and"}:
+            words.pop()
+        while words and words[0] in {"of", "the", ",", "and"}:
+            words.pop(0)
+        text = " ".join(words).replace(" ,", ",").replace(" - ", "-")
+        return text or None
+
+    def _merge_person(self, state: DocActors, name: str, country: str | None,
+                      role: str | None, sector: str | None) -> str:
+        surname = name.split()[-1]
+        for canonical, p in state.persons.items():
+            parts = canonical.split()
+            if name == canonical or (surname in parts and (len(name.split()) == 1 or len(parts) == 1)):
+                best = canonical if len(canonical) >= len(name) else name
+                merged = Actor(best, best, p.country or country, None, p.sector or sector, p.role or role, "person")
+                if best != canonical:
+                    del state.persons[canonical]
+                    for i, c in list(state.person_at.items()):
+                        if c == canonical:
+                            state.person_at[i] = best
+                    state.subject_persons = [(i, best if c == canonical else c) for i, c in state.subject_persons]
+                state.persons[best] = merged
+                return best
+        state.persons[name] = Actor(name, name, country, None, sector, role, "person")
+        return name
+
+    def _share_country(self, verb: Token, state: DocActors) -> None:
+        in_sentence = [c for i, c in state.person_at.items() if verb.sent.start <= i < verb.sent.end]
+        known = [c for c in in_sentence if state.persons[c].country]
+        if not known:
+            return
+        country = state.persons[known[0]].country
+        for c in dict.fromkeys(in_sentence):
+            if not state.persons[c].country:
+                state.update_person(c, country=country)

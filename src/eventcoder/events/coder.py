@@ -1,0 +1,553 @@
+"""Sentence -> events: lexicon triggers, arguments from the dependency parse, modality.
+
+For each trigger (a verb or event noun in the lexicon) the coder finds the source
+(subject, agent, possessor, or the subject inherited through "made efforts to ...",
+conjoined verbs and light verbs such as "launched strikes"), the target (the roles the
+lexicon entry names), and how the text presents the event: asserted, claimed by a
+speaker other than the source, negated, intended or hypothetical. A claim frame
+("X accused Y of ...", "the Iranian narrative is that ...") yields the speaker's
+ACCUSE as asserted and the embedded event only as claimed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from ..actors.resolve import DocActors
+from ..records import Actor, Document, Event, Location, Modality
+from .dates import DateResolver
+from .ids import event_id
+from .lexicon import Codebook, Lexicon, Pattern
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+RELATIVE = {"that", "which", "who", "whom", "whose"}
+OBJECT_CONTROL = {"ask", "urge", "order", "press", "force", "allow", "call", "invite", "persuade", "tell",
+                  "encourage", "help", "enable", "permit", "require", "compel", "warn"}
+LIGHT_CLIMB = {"dobj", "pobj", "prep", "acomp", "attr", "oprd", "npadvmod"}
+CLAIM_COPULA = {"be"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
+COOP_TYPES = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "SANCTION"}
+NEG_WORDS = {"not", "n't", "never", "no"}
+LOCATIVE = {"in", "at", "near", "inside", "outside"}
+BASE_CONFIDENCE = {"verb": 0.85, "noun": 0.75}
+
+
+@dataclass(frozen=True)
+class Frame:
+    modality: Modality
+    claimed_by: Actor | None
+    note: str
+
+
+class EventCoder:
+    """Codes the sentences of one parsed document into `Event` records."""
+
+    def __init__(self, lexicon: Lexicon, codebook: Codebook, contexts: dict[str, str], version: str) -> None:
+        self.lexicon = lexicon
+        self.codebook = codebook
+        self.context_cues = contexts  # lemma or phrase -> context
+        self.version = version
+        self.dates = DateResolver()
+
+    # ---- entry point --------------------------------------------------------------------
+
+    def code(self, doc: Doc, document: Document, actors: DocActors, max_sentence_chars: int) -> list[Event]:
+        events: list[Event] = []
+        for sent in doc.sents:
+            if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
+                continue
+            events.extend(self._code_sentence(sent, document, actors))
+        return _infer_host_countries(events, actors)
+
+    # ---- triggers -----------------------------------------------------------------------
+
+    def _code_sentence(self, sent: Span, document: Document, actors: DocActors) -> list[Event]:
+        consumed: set[int] = set()
+        found: list[Event] = []
+        for tok in sent:
+            if tok.i in consumed:
+                continue
+            pattern = self._match(tok)
+            if pattern is None or pattern.event_type is None:
+                continue
+            if pattern.objects:
+                for c in tok.children:
+                    if c.dep_ in {"dobj", "nsubjpass"}:
+                        consumed.add(c.i)
+            for ev in self._events_for(tok, pattern, sent, document, actors):
+                key = (ev.event_type, _key(ev.source), _key(ev.target), ev.modality)
+                if all((e.event_type, _key(e.source), _key(e.target), e.modality) != key for e in found):
+                    found.append(ev)
+        return found
+
+    def _match(self, tok: Token) -> Pattern | None:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma not in {"be", "have", "do"}):
+            for p in self.lexicon.verbs.get(lemma, ()):
+                if self._verb_fits(tok, p):
+                    return p
+            return None
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            for p in self.lexicon.nouns.get(lemma, ()) or self.lexicon.nouns.get(tok.lower_, ()):
+                if self._noun_fits(tok, p):
+                    return p
+        return None
+
+    def _verb_fits(self, tok: Token, p: Pattern) -> bool:
+        if p.particle:
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            has = any(c.dep_ in {"prt", "prep"} and c.lower_ == p.particle for c in tok.children)
+            if not has and not (nxt is not None and nxt.lower_ == p.particle):
+                return False
+        else:
+            if any(c.dep_ == "prt" for c in tok.children) and p.frame is None and tok.lemma_ not in {"beat"}:
+                # "pull out", "carry out" need their own entries; "strike" is not "strike out".
+                prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+                if prts - {"up", "down"}:
+                    return False
+        if p.objects:
+            objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+            objs += [cc for o in objs for cc in o.conjuncts]
+            if not any(o.lemma_.lower() in p.objects or o.lower_ in p.objects for o in objs):
+                return False
+        return True
+
+    def _noun_fits(self, tok: Token, p: Pattern) -> bool:
+        doc = tok.doc
+        if p.before:
+            n = len(p.before)
+            if tok.i - n < 0 or [t.lower_ for t in doc[tok.i - n:tok.i]] != list(p.before):
+                return False
+        if p.then:
+            n = len(p.then)
+            if [t.lower_ for t in doc[tok.i + 1:tok.i + 1 + n]] != list(p.then):
+                return False
+        else:
+            # "war" in "war of words" is not ASSAULT: a more specific entry would have matched first.
+            nxt = [t.lower_ for t in doc[tok.i + 1:tok.i + 3]]
+            if nxt == ["of", "words"]:
+                return False
+        return True
+
+    # ---- arguments ----------------------------------------------------------------------
+
+    def _events_for(self, tok: Token, p: Pattern, sent: Span, document: Document,
+                    actors: DocActors) -> Iterator[Event]:
+        frame = self._frame(tok, p, actors)
+        if frame is None:
+            return  # subsumed by a matrix verb's own event ("agreed to set up")
+        if p.pos == "verb":
+            sources, targets, rule = self._verb_args(tok, p, actors)
+        else:
+            sources, targets, rule = self._noun_args(tok, p, actors)
+        if not sources:
+            return
+        reciprocal = False
+        if not targets and len(sources) > 1 and p.pos == "noun":
+            sources, targets, reciprocal = sources[:1], sources[1:], True
+        elif not targets and len(sources) > 1 and p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"}:
+            sources, targets, reciprocal = sources[:1], sources[1:], True
+        if not targets:
+            if not p.target_optional:
+                return
+            targets = [None]  # type: ignore[list-item]
+        event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
+        for src in sources:
+            for tgt in targets:
+                if tgt is not None and src.canonical == tgt.canonical:
+                    continue
+                if modality is Modality.CLAIMED and claimed_by is not None and _key(claimed_by) == _key(src):
+                    modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
+                else:
+                    who = claimed_by if modality is Modality.CLAIMED else None
+                yield self._make(tok, p, sent, document, src, tgt, event_type, mode, modality, who,
+                                 rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
+
+    def _verb_args(self, tok: Token, p: Pattern, actors: DocActors) -> tuple[list[Actor], list[Actor], str]:
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+        rule = f"{p.name}"
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            src_tok = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            rule += ":passive"
+        else:
+            src_tok, via = _subject(tok)
+            patient = None
+            rule += f":{via}" if via != "nsubj" else ""
+        sources = actors.actors_for(src_tok) if src_tok is not None else []
+        targets = self._targets(tok, p, actors, patient)
+        if p.reverse:
+            sources, targets = targets, sources
+        return sources, targets, rule
+
+    def _targets(self, tok: Token, p: Pattern, actors: DocActors, patient: Token | None) -> list[Actor]:
+        obj = patient or next((c for c in tok.children if c.dep_ == "dobj"), None)
+        holders = [tok] + ([obj] if obj is not None else [])
+        for role in p.targets:
+            cands: list[Token] = []
+            if role == "dobj" and obj is not None and not p.objects:
+                cands = [obj]
+            elif role == "dative":
+                cands = [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]
+                cands += [g for c in tok.children if c.dep_ == "dative" and c.pos_ == "ADP"
+                          for g in c.children if g.dep_ == "pobj"]
+                if not cands and obj is not None and any(c.dep_ == "prep" and c.lower_ == "with"
+                                                         for c in tok.children):
+                    cands = [obj]  # "supplied Azerbaijan with weapons": the object is the recipient
+            elif role.startswith("prep:"):
+                word = role[5:]
+                cands = [g for h in holders for c in h.children if c.dep_ in {"prep", "dative", "agent"}
+                         and c.lower_ == word for g in c.children if g.dep_ == "pobj"]
+            elif role == "pobj" and p.particle:
+                cands = [g for c in tok.children if c.lower_ == p.particle for g in c.children if g.dep_ == "pobj"]
+                if not cands:
+                    cands = [c for c in tok.children if c.dep_ == "dobj"]
+            elif role == "dobj_poss" and obj is not None:
+                cands = [c for c in obj.children if c.dep_ == "poss"]
+            elif role == "pobj_poss" and p.particle:
+                pobjs = [g for c in tok.children if c.lower_ == p.particle for g in c.children if g.dep_ == "pobj"]
+                cands = [g for o in pobjs for c in o.children if c.dep_ == "prep" and
+                         c.lower_ in {"against", "on", "for", "of"} for g in c.children if g.dep_ == "pobj"]
+            elif role == "ccomp_subj":
+                cands = [s for c in tok.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in SUBJ]
+            elif role == "xcomp_obj":
+                for x in (c for c in tok.children if c.dep_ == "xcomp"):
+                    sub = Pattern("verb", x.lemma_, None, targets=("dobj", "dative", "prep:to", "prep:against",
+                                                                    "prep:on", "prep:with", "prep:from"))
+                    found = self._targets(x, sub, actors, None)
+                    if found:
+                        return found
+            elif role == "between":
+                cands = _between(tok)
+            for c in cands:
+                found = actors.actors_for(c)
+                if not found and c.lower_ not in {"it", "they", "them"}:
+                    found = [a for cc in c.children if cc.dep_ == "poss" for a in actors.actors_for(cc)]
+                if found:
+                    return found
+        return []
+
+    def _noun_args(self, tok: Token, p: Pattern, actors: DocActors) -> tuple[list[Actor], list[Actor], str]:
+        rule = p.name
+        target_preps = {r[5:] for r in p.targets if r.startswith("prep:")}
+        sources: list[Actor] = []
+        for c in tok.children:
+            if c.dep_ == "poss" or (c.dep_ in {"amod", "compound", "nmod"} and c.i in actors.by_token):
+                sources = actors.actors_for(c)
+                if sources:
+                    rule += ":modifier"
+                    break
+        if not sources:
+            for c in tok.children:
+                if c.dep_ in {"prep", "agent"} and c.lower_ in {"of", "by", "from"} - target_preps:
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            sources = actors.actors_for(g)
+                    if sources:
+                        rule += f":{c.lower_}"
+                        break
+        between = _between(tok)
+        if not sources and between and "between" in p.targets:
+            pair = [a for b in between for a in actors.actors_for(b)]
+            if len(pair) >= 2:
+                return pair[:1], pair[1:2], rule + ":between"
+        if not sources:
+            gov = _governing_subject(tok)
+            if gov is not None:
+                sources = actors.actors_for(gov)
+                rule += ":governor"
+        if p.frame == "accuse":
+            targets = self._accused(tok, actors)
+            if targets:
+                return sources, targets, rule + ":claim"
+        targets = self._targets(tok, p, actors, None)
+        return sources, targets, rule
+
+    def _accused(self, noun: Token, actors: DocActors) -> list[Actor]:
+        """Whom a claim noun accuses: the subject of "... is that <clause>"."""
+        head = noun.head
+        if noun.dep_ != "nsubj" or head.lemma_ not in CLAIM_COPULA:
+            return []
+        for c in head.children:
+            if c.dep_ == "ccomp":
+                subj = next((s for s in c.children if s.dep_ in SUBJ), None)
+                if subj is None:
+                    continue
+                found = actors.actors_for(subj)
+                if not found:
+                    found = [a for cc in subj.children if cc.dep_ == "poss" for a in actors.actors_for(cc)]
+                return found
+        return []
+
+    # ---- modality -----------------------------------------------------------------------
+
+    def _frame(self, tok: Token, p: Pattern, actors: DocActors) -> Frame | None:
+        modality = Modality.ASSERTED
+        claimed_by: Actor | None = None
+        note = ""
+        cur = tok
+        while cur.head.i != cur.i:
+            head = cur.head
+            rel = cur.dep_
+            hp = self._match(head)
+            if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
+                                          "acl", "relcl"}:
+                if hp.frame == "commit" and rel == "xcomp":
+                    return None
+                if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj", "conj"} and \
+                        (rel != "conj" or hp.frame == "speech" and False):
+                    speaker_tok, _ = _subject(head)
+                    if hp.pos == "noun":
+                        speaker = self._noun_speaker(head, actors)
+                    else:
+                        found = actors.actors_for(speaker_tok) if speaker_tok is not None else []
+                        speaker = found[0] if found else None
+                    if speaker is not None and modality is Modality.ASSERTED:
+                        modality, claimed_by, note = Modality.CLAIMED, speaker, f"+claimed:{hp.name}"
+                elif hp.frame == "deny" and rel in {"ccomp", "xcomp", "dobj", "pcomp"}:
+                    modality, note = Modality.NEGATED, f"+denied:{hp.name}"
+                elif hp.frame == "intent" and rel in {"xcomp", "ccomp"} and modality is Modality.ASSERTED:
+                    modality, note = Modality.INTENDED, f"+intent:{hp.name}"
+            if head.lemma_ in CLAIM_COPULA and rel == "ccomp":
+                subj = next((s for s in head.children if s.dep_ == "nsubj"), None)
+                sp = self._match(subj) if subj is not None else None
+                if sp is not None and sp.frame == "accuse" and subj is not None:
+                    speaker = self._noun_speaker(subj, actors)
+                    if speaker is not None:
+                        modality, claimed_by, note = Modality.CLAIMED, speaker, f"+claimed:{sp.name}"
+            if rel in {"advcl"} and any(c.lower_ in {"if", "unless"} for c in cur.children if c.dep_ == "mark"):
+                modality, note = Modality.HYPOTHETICAL, "+conditional"
+            if rel in {"relcl", "acl"} and cur.pos_ == "VERB" and cur is not tok:
+                break
+            cur = head
+        according = self._according_to(tok, actors)
+        if according is not None and modality is Modality.ASSERTED:
+            modality, claimed_by, note = Modality.CLAIMED, according, "+claimed:according_to"
+        return Frame(modality, claimed_by, note)
+
+    def _noun_speaker(self, noun: Token, actors: DocActors) -> Actor | None:
+        for c in noun.children:
+            if c.dep_ in {"poss", "amod", "compound", "nmod"} and c.i in actors.by_token:
+                found = actors.actors_for(c)
+                if found:
+                    return found[0]
+            if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        found = actors.actors_for(g)
+                        if found:
+                            return found[0]
+        return None
+
+    def _according_to(self, tok: Token, actors: DocActors) -> Actor | None:
+        sent = tok.sent
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor(1).lower_ == "to":
+                pobj = next((g for g in t.nbor(1).children if g.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                # Only when the attribution governs the trigger's clause, not a neighbouring one.
+                anc = {a.i for a in tok.ancestors} | {tok.i}
+                if t.head.i in anc or t.head.dep_ == "ROOT":
+                    found = actors.actors_for(pobj)
+                    if found:
+                        return found[0]
+        return None
+
+    def _type_and_modality(self, tok: Token, p: Pattern, frame: Frame
+                           ) -> tuple[str, str | None, Modality, Actor | None]:
+        event_type = p.event_type or ""
+        mode = p.mode
+        modality = frame.modality
+        chain = [tok] + [h for h in tok.ancestors if tok.dep_ in {"xcomp", "conj"}][:1]
+        auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
+        negs = {c.lower_ for t in chain for c in t.children if c.dep_ == "neg"}
+        if negs & NEG_WORDS or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children):
+            modality = Modality.NEGATED
+        elif auxes & FUTURE_AUX and modality is Modality.ASSERTED:
+            # PLOVER codes a future cooperative act as the promise of it (AGREE), an announced
+            # retreat as CONCEDE, an announced use of force as THREATEN.
+            if event_type in COOP_TYPES:
+                event_type, mode = "AGREE", None
+            elif event_type == "RETREAT":
+                event_type, mode = "CONCEDE", None
+            elif event_type in MATERIAL_CONFLICT:
+                event_type, mode = "THREATEN", None
+            else:
+                modality = Modality.INTENDED
+        elif auxes & HYPOTHETICAL_AUX and modality is Modality.ASSERTED:
+            modality = Modality.HYPOTHETICAL
+        return event_type, mode, modality, frame.claimed_by
+
+    # ---- assembly -----------------------------------------------------------------------
+
+    def _make(self, tok: Token, p: Pattern, sent: Span, document: Document, src: Actor, tgt: Actor | None,
+              event_type: str, mode: str | None, modality: Modality, claimed_by: Actor | None, rule: str,
+              actors: DocActors) -> Event:
+        start, end = _sentence_offsets(sent)
+        context = tuple(dict.fromkeys(p.context + self._contexts(tok)))
+        resolved = self.dates.resolve(sent, tok, document.date)
+        confidence = BASE_CONFIDENCE[p.pos]
+        if ":" in rule.split(p.name, 1)[-1]:
+            confidence -= 0.1
+        if src.name.lower() in {"he", "she", "his", "her"} or (tgt and tgt.name.lower() in {"he", "she"}):
+            confidence -= 0.1
+        ev = Event(
+            id="",
+            doc_id=document.id,
+            event_type=event_type,
+            mode=mode if mode in self.codebook.modes.get(event_type, frozenset()) else None,
+            context=context,
+            quad_class=self.codebook.quad_class[event_type],
+            source=src,
+            target=tgt,
+            modality=modality,
+            claimed_by=claimed_by,
+            date=resolved.date,
+            date_precision=resolved.precision,
+            location=self._location(tok, sent, actors),
+            sentence=document.text[start:end],
+            start=start,
+            end=end,
+            trigger=tok.text,
+            confidence=round(max(0.1, min(1.0, confidence)), 2),
+            rule=rule,
+            coder_version=self.version,
+        )
+        return replace(ev, id=event_id(document, ev, tok.idx))
+
+    def _contexts(self, tok: Token) -> tuple[str, ...]:
+        words = " ".join(t.lemma_.lower() for t in tok.sent)
+        found = []
+        for cue, ctx in self.context_cues.items():
+            if f" {cue} " in f" {words} ":
+                found.append(ctx)
+        return tuple(sorted(set(found)))
+
+    def _location(self, tok: Token, sent: Span, actors: DocActors) -> Location | None:
+        for t in [tok, *tok.subtree, *tok.head.children]:
+            if t.dep_ == "prep" and t.lower_ in LOCATIVE:
+                for g in t.children:
+                    if g.dep_ != "pobj":
+                        continue
+                    m = actors.by_token.get(g.i)
+                    if m is not None and m.actor.kind == "state":
+                        return Location(m.text, m.actor.country)
+                    if g.ent_type_ in {"GPE", "LOC", "FAC"}:
+                        ent = next((e for e in sent.ents if e.start <= g.i < e.end), None)
+                        return Location(ent.text if ent is not None else g.text, None)
+        return None
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+
+def _key(a: Actor | None) -> str | None:
+    return None if a is None else a.canonical
+
+
+def _sentence_offsets(sent: Span) -> tuple[int, int]:
+    toks = [t for t in sent if not t.is_space]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
+    """The subject of ``verb``, inherited through conjunction, control and "efforts to" chains."""
+    if depth > 6:
+        return None, "none"
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and depth > 0):
+            if c.lower_ in RELATIVE and verb.dep_ == "relcl":
+                return verb.head, "relative"
+            return c, "nsubj" if depth == 0 else "inherited"
+    head = verb.head
+    if head.i == verb.i:
+        return None, "none"
+    if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
+        return _subject(head, depth + 1)
+    if verb.dep_ == "xcomp":
+        if head.lemma_ in OBJECT_CONTROL:
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, "controller"
+        return _subject(head, depth + 1)
+    if verb.dep_ in {"advcl", "pcomp"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return _subject(head, depth + 1)
+    if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        noun = head
+        if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
+            return _subject(noun.head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        return _subject(head.head, depth + 1)
+    return None, "none"
+
+
+def _governing_subject(noun: Token) -> Token | None:
+    """The actor behind an event noun used with a light verb: "Israel launched strikes"."""
+    cur = noun
+    for _ in range(4):
+        if cur.dep_ not in LIGHT_CLIMB:
+            return None
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX", "ADJ"}:
+            if any(c.dep_ in {"nsubjpass", "auxpass"} for c in cur.children):
+                agent = next((c for c in cur.children if c.dep_ == "agent"), None)
+                return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            subj, _ = _subject(cur)
+            if subj is not None:
+                return subj
+            if cur.dep_ in {"acomp", "xcomp"}:
+                continue
+            return None
+    return None
+
+
+def _between(tok: Token) -> list[Token]:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "between":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return [pobj, *pobj.conjuncts]
+    return []
+
+
+def _infer_host_countries(events: list[Event], actors: DocActors) -> list[Event]:
+    """A person met during a visit, with no country of their own in the text, is the host's.
+
+    "Minister Gantz met his counterpart, Colonel General Hasanov": the text never says
+    Hasanov is Azerbaijani, but Gantz is visiting Azerbaijan, so the host side is AZE.
+    """
+    hosts = {e.source.country: e.target.country for e in events
+             if e.event_type == "CONSULT" and e.mode == "visit" and e.source and e.target
+             and e.source.country and e.target.country and e.source.country != e.target.country}
+    if not hosts:
+        return events
+    changed: dict[str, Actor] = {}
+    meeting = actors.dictionary.titles.meeting_verbs
+    for e in events:
+        t = e.target
+        if (e.event_type == "CONSULT" and e.source and e.source.country in hosts and t is not None
+                and t.country is None and t.igo is None and (e.trigger.lower() in meeting or e.mode is None
+                                                              or t.kind in {"person", "org"})):
+            host = hosts[e.source.country]
+            if t.kind == "person" and t.canonical in actors.persons:
+                changed[t.canonical] = actors.update_person(t.canonical, country=host)
+            else:
+                changed[t.canonical] = replace(t, country=host)
+    if not changed:
+        return events
+    out = []
+    for e in events:
+        src, tgt = e.source, e.target
+        if src is not None and src.canonical in changed:
+            src = replace(changed[src.canonical], name=src.name)
+        if tgt is not None and tgt.canonical in changed:
+            tgt = replace(changed[tgt.canonical], name=tgt.name)
+        out.append(replace(e, source=src, target=tgt))
+    return out

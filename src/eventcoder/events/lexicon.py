@@ -1,0 +1,157 @@
+"""The event lexicon: verbs and event nouns -> PLOVER types, loaded from YAML and validated."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..config import Settings, data_files
+from ..errors import DataFileError
+
+FRAMES = {None, "speech", "accuse", "deny", "intent", "commit"}
+ROLE_PREFIXES = ("prep:",)
+ROLES = {"dobj", "dative", "pobj", "xcomp_obj", "ccomp_subj", "dobj_poss", "pobj_poss", "between"}
+FIELDS = {"verb", "noun", "particle", "object", "then", "type", "mode", "context", "target",
+          "target_optional", "frame", "reverse", "example"}
+
+DEFAULT_VERB_TARGETS = ("dobj", "dative", "prep:with", "prep:to", "prep:against", "prep:on", "prep:at",
+                        "prep:into", "prep:upon", "prep:toward", "prep:towards")
+DEFAULT_NOUN_TARGETS = ("prep:to", "prep:against", "prep:on", "prep:with", "prep:into", "prep:at", "between")
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """What the PLOVER codebook says about types: quad class and valid modes/contexts."""
+
+    quad_class: dict[str, str]
+    modes: dict[str, frozenset[str]]
+    contexts: frozenset[str]
+
+    @classmethod
+    def load(cls) -> Codebook:
+        text = resources.files("eventcoder").joinpath("data", "plover.json").read_text(encoding="utf-8")
+        data = json.loads(text)
+        return cls(
+            quad_class=dict(data["quad_class"]),
+            modes={k: frozenset(v) for k, v in data["modes"].items()},
+            contexts=frozenset(data["contexts"]),
+        )
+
+
+@dataclass(frozen=True)
+class Pattern:
+    pos: str  # "verb" | "noun"
+    lemma: str  # head word lemma
+    event_type: str | None
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    target_optional: bool = False
+    frame: str | None = None
+    particle: str | None = None
+    objects: frozenset[str] | None = None
+    before: tuple[str, ...] = ()  # words before a noun head ("hunger" strike)
+    then: tuple[str, ...] = ()  # words after a noun head (war "of words")
+    reverse: bool = False  # the object is the actor (host/receive: the visitor acts)
+    example: str = ""
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.particle else 0) + (2 if self.objects else 0) + len(self.before) + len(self.then)
+
+    @property
+    def name(self) -> str:
+        parts = [self.pos, self.lemma]
+        if self.particle:
+            parts.append(self.particle)
+        if self.objects:
+            parts.append("+obj")
+        if self.then:
+            parts.append("_".join(self.then))
+        return ":".join(parts)
+
+
+class Lexicon:
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.patterns = patterns
+        self.verbs: dict[str, list[Pattern]] = {}
+        self.nouns: dict[str, list[Pattern]] = {}
+        for p in patterns:
+            table = self.verbs if p.pos == "verb" else self.nouns
+            table.setdefault(p.lemma, []).append(p)
+        for table in (self.verbs, self.nouns):
+            for plist in table.values():
+                plist.sort(key=lambda p: -p.specificity)
+
+    @classmethod
+    def load(cls, settings: Settings, codebook: Codebook) -> Lexicon:
+        by_key: dict[tuple[Any, ...], Pattern] = {}
+        for name, text in data_files(settings, "patterns/events.yaml"):
+            try:
+                items = yaml.safe_load(text) or []
+            except yaml.YAMLError as exc:
+                raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+            if not isinstance(items, list):
+                raise DataFileError(f"{name}: must be a list of entries")
+            for i, item in enumerate(items, 1):
+                p = _parse(name, i, item, codebook)
+                by_key[(p.pos, p.lemma, p.particle, p.objects, p.before, p.then)] = p
+        return cls(list(by_key.values()))
+
+
+def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
+    where = f"{name}: entry {i}"
+    if not isinstance(item, dict):
+        raise DataFileError(f"{where}: must be a mapping")
+    unknown = set(item) - FIELDS
+    if unknown:
+        raise DataFileError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if ("verb" in item) == ("noun" in item):
+        raise DataFileError(f"{where}: needs exactly one of 'verb' or 'noun'")
+    pos = "verb" if "verb" in item else "noun"
+    words = str(item[pos]).lower().split()
+    if not words:
+        raise DataFileError(f"{where}: field {pos!r} is empty")
+    event_type = item.get("type")
+    frame = item.get("frame")
+    if frame not in FRAMES:
+        raise DataFileError(f"{where}: field 'frame' must be one of {sorted(f for f in FRAMES if f)}")
+    if event_type is None and frame not in {"speech", "deny", "intent"}:
+        raise DataFileError(f"{where}: field 'type' is required")
+    if event_type is not None and event_type not in codebook.quad_class:
+        raise DataFileError(f"{where}: field 'type': {event_type!r} is not a PLOVER type")
+    mode = item.get("mode")
+    if mode is not None and mode not in codebook.modes.get(event_type or "", frozenset()):
+        raise DataFileError(f"{where}: field 'mode': {mode!r} is not a mode of {event_type}")
+    context = tuple(item.get("context") or ())
+    for c in context:
+        if c not in codebook.contexts:
+            raise DataFileError(f"{where}: field 'context': {c!r} is not a PLOVER context")
+    targets = item.get("target")
+    if targets is None:
+        targets = DEFAULT_VERB_TARGETS if pos == "verb" else DEFAULT_NOUN_TARGETS
+    for role in targets:
+        if role not in ROLES and not str(role).startswith(ROLE_PREFIXES):
+            raise DataFileError(f"{where}: field 'target': unknown role {role!r}")
+    objects = item.get("object")
+    then = tuple(str(item.get("then") or "").lower().split())
+    return Pattern(
+        pos=pos,
+        lemma=words[-1] if pos == "noun" else words[0],
+        event_type=event_type,
+        mode=mode,
+        context=context,
+        targets=tuple(targets),
+        target_optional=bool(item.get("target_optional", False)),
+        frame=frame,
+        particle=item.get("particle"),
+        objects=frozenset(o.lower() for o in objects) if objects else None,
+        before=tuple(words[:-1]) if pos == "noun" else (),
+        then=then,
+        reverse=bool(item.get("reverse", False)),
+        example=str(item.get("example") or ""),
+    )

@@ -1,0 +1,109 @@
+"""The library entry point: documents in, coded documents out.
+
+`Coder.load()` reads the model and data files once; `Coder.code_documents()` streams
+documents through spaCy in batches and yields one result per input, in order: a
+`CodedDocument`, or the `Rejected` record that came in or that coding produced.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import yaml
+from spacy.language import Language
+
+from .actors.dictionary import ActorDictionary
+from .actors.resolve import ActorResolver
+from .config import Settings, data_files
+from .errors import DataFileError, Reason
+from .events.coder import EventCoder
+from .events.ids import content_hash, doc_id_for
+from .events.lexicon import Codebook, Lexicon
+from .nlp.pipeline import load_nlp
+from .records import CodedDocument, Document, Event, Rejected
+
+
+def make_document(text: str, *, id: str | None = None, title: str | None = None, date: str | None = None,
+                  url: str | None = None, author: str | None = None, source: str | None = None) -> Document:
+    """A `Document` with its content hash, and an id derived from the text when none is given."""
+    return Document(id=id or doc_id_for(text), text=text, title=title, date=date, url=url, author=author,
+                    source=source, content_hash=content_hash(text))
+
+
+def _load_contexts(settings: Settings, codebook: Codebook) -> dict[str, str]:
+    cues: dict[str, str] = {}
+    for name, text in data_files(settings, "patterns/contexts.yaml"):
+        data = yaml.safe_load(text) or {}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{name}: must map contexts to lists of cue words")
+        for ctx, words in data.items():
+            if ctx not in codebook.contexts:
+                raise DataFileError(f"{name}: {ctx!r} is not a PLOVER context")
+            for w in words or []:
+                cues[str(w).lower()] = str(ctx)
+    return cues
+
+
+@dataclass
+class Coder:
+    """Everything needed to code text; build it with `Coder.load()` (which does the I/O)."""
+
+    settings: Settings
+    nlp: Language
+    resolver: ActorResolver
+    coder: EventCoder
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> Coder:
+        settings = settings or Settings.from_env()
+        dictionary = ActorDictionary.load(settings)
+        nlp = load_nlp(settings.spacy_model, list(dictionary.titles.abbreviations))
+        codebook = Codebook.load()
+        lexicon = Lexicon.load(settings, codebook)
+        coder = EventCoder(lexicon, codebook, _load_contexts(settings, codebook), settings.coder_version)
+        return cls(settings, nlp, ActorResolver(dictionary, nlp), coder)
+
+    def code_documents(self, documents: Iterable[Document | Rejected], batch_size: int = 16
+                       ) -> Iterator[CodedDocument | Rejected]:
+        """Code a stream of documents; rejects pass through, oversized ones are rejected here."""
+        def texts() -> Iterator[tuple[str, Document | Rejected]]:
+            for d in documents:
+                if isinstance(d, Rejected):
+                    yield "", d
+                elif len(d.text) > self.settings.max_doc_chars:
+                    yield "", Rejected(d.id, d.source or "", Reason.TOO_LARGE.value,
+                                       f"{len(d.text):,} characters; the limit is "
+                                       f"{self.settings.max_doc_chars:,} (EVENTCODER_MAX_DOC_CHARS)")
+                else:
+                    yield d.text, d
+
+        for spacy_doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+            if isinstance(item, Rejected):
+                yield item
+                continue
+            actors = self.resolver.resolve(spacy_doc)
+            events = self.coder.code(spacy_doc, item, actors, self.settings.max_sentence_chars)
+            mentions = tuple(m for m in actors.mentions)
+            yield CodedDocument(item, tuple(events), mentions)
+
+    def code_document(self, document: Document) -> CodedDocument | Rejected:
+        return next(iter(self.code_documents([document])))
+
+    def actors_of(self, coded: CodedDocument) -> list:
+        return []
+
+
+@functools.lru_cache(maxsize=2)
+def default_coder(settings: Settings | None = None) -> Coder:
+    """One coder per process and settings: loading spaCy and the dictionaries takes seconds."""
+    return Coder.load(settings)
+
+
+def code(text: str, date: str | None = None, title: str | None = None, *, doc_id: str | None = None,
+         settings: Settings | None = None) -> list[Event]:
+    """Code one text and return its events (the notebook API)."""
+    document = make_document(text, id=doc_id, title=title, date=date)
+    result = default_coder(settings).code_document(document)
+    return list(result.events) if isinstance(result, CodedDocument) else []
