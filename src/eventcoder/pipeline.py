@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 from spacy.language import Language
 
 from .actors.dictionary import ActorDictionary
-from .actors.resolve import ActorResolver
+from .actors.resolve import ActorResolver, DocActors
 from .config import Settings, data_files
 from .errors import DataFileError, Reason
 from .events.coder import EventCoder
 from .events.ids import content_hash, doc_id_for
 from .events.lexicon import Codebook, Lexicon
 from .nlp.pipeline import load_nlp
-from .records import CodedDocument, Document, Event, Rejected
+from .records import CodedDocument, Document, Event, Mention, Rejected
 
 
 def make_document(text: str, *, id: str | None = None, title: str | None = None, date: str | None = None,
@@ -85,14 +85,20 @@ class Coder:
                 continue
             actors = self.resolver.resolve(spacy_doc)
             events = self.coder.code(spacy_doc, item, actors, self.settings.max_sentence_chars)
-            mentions = tuple(m for m in actors.mentions)
+            mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
             yield CodedDocument(item, tuple(events), mentions)
 
     def code_document(self, document: Document) -> CodedDocument | Rejected:
         return next(iter(self.code_documents([document])))
 
-    def actors_of(self, coded: CodedDocument) -> list:
-        return []
+
+def _final_mention(m: Mention, actors: DocActors) -> Mention:
+    """The mention with what the whole document taught us (a person's country from a visit)."""
+    if m.actor.kind == "person" and m.actor.canonical in actors.persons:
+        return replace(m, actor=actors.persons[m.actor.canonical])
+    if m.via == "capital":
+        return replace(m, actor=replace(m.actor, sector="GOV", role="capital as metonym"))
+    return m
 
 
 @functools.lru_cache(maxsize=2)

@@ -365,6 +365,9 @@ class ActorResolver:
         while words and words[0] in {"of", "the", ",", "and"}:
             words.pop(0)
         text = " ".join(words).replace(" ,", ",").replace(" - ", "-")
+        if "," in text:
+            # "counterpart, minister of defence": the last titled part is the office.
+            text = text.rsplit(",", 1)[1].strip()
         return text or None
 
     def _merge_person(self, state: DocActors, name: str, country: str | None,

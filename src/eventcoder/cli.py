@@ -1,0 +1,274 @@
+"""The `eventcoder` command: thin commands over the library; errors become exit codes here only.
+
+Exit codes: 0 success; 1 an eventcoder error (bad option value, unreadable database);
+2 usage error; 3 no input document could be read; 4 partial success (some documents
+were rejected, the rest were processed; the summary lists why).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import errors
+from .config import Settings
+from .errors import EventcoderError
+from .records import CodedDocument, Rejected
+
+app = typer.Typer(
+    name="eventcoder",
+    help="Turn political and defence news into verifiable PLOVER event data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="EVENTCODER_DB")]
+DEFAULT_DB = Path("eventcoder.duckdb")
+Inputs = Annotated[list[str], typer.Argument(
+    help="Files (.txt, .html, .jsonl, .gz), folders, '-' for JSONL on stdin, or http(s) URLs.")]
+DateOption = Annotated[str | None, typer.Option(
+    "--date", help="Publication date (YYYY-MM-DD) for documents that have none.")]
+
+
+def _fail(exc: EventcoderError) -> typer.Exit:
+    err.print(f"[red]error[/red] {exc}", highlight=False)
+    return typer.Exit(errors.EXIT_FAILURE)
+
+
+def _results(inputs: list[str], date: str | None, settings: Settings) -> Iterator[CodedDocument | Rejected]:
+    from .ingest.fetch import Fetcher
+    from .ingest.files import read_inputs
+    from .pipeline import default_coder
+
+    fetcher = Fetcher()
+    coder = default_coder(settings)
+    docs = read_inputs(inputs, date=date, fetch=fetcher.documents)
+    yield from coder.code_documents(docs)
+
+
+def _progress(results: Iterator[CodedDocument | Rejected], label: str) -> Iterator[CodedDocument | Rejected]:
+    """Count documents on stderr as they pass, when a person is watching."""
+    if not err.is_terminal:
+        yield from results
+        return
+    with err.status(f"{label}...") as status:
+        n = events = 0
+        for r in results:
+            n += 1
+            if isinstance(r, CodedDocument):
+                events += len(r.events)
+            status.update(f"{label}: {n:,} documents, {events:,} events")
+            yield r
+
+
+def _report_rejections(rejected: list[Rejected], total: int) -> int:
+    for r in rejected[:50]:
+        err.print(f"[yellow]{r.status.value}[/yellow] {r.doc_id}: {r.reason}: {r.detail}", highlight=False)
+    if len(rejected) > 50:
+        err.print(f"... and {len(rejected) - 50} more (see `eventcoder documents --status error`)")
+    if total and len(rejected) == total:
+        return errors.EXIT_NOTHING_READ
+    return errors.EXIT_PARTIAL if rejected else errors.EXIT_OK
+
+
+@app.command()
+def code(
+    inputs: Inputs,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write events here (default stdout).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, json or parquet.")] = "jsonl",
+    date: DateOption = None,
+) -> None:
+    """Code documents without storing them: one JSON object per event."""
+    from .export import write_events
+
+    settings = Settings.from_env()
+    rejected: list[Rejected] = []
+    total = 0
+
+    def events() -> Iterator[dict[str, Any]]:
+        nonlocal total
+        for r in _progress(_results(inputs, date, settings), "coding"):
+            total += 1
+            if isinstance(r, Rejected):
+                rejected.append(r)
+                continue
+            for e in r.events:
+                yield e.to_dict()
+
+    try:
+        if output is None:
+            write_events(events(), fmt, out=sys.stdout)
+        else:
+            n = write_events(events(), fmt, path=output)
+            err.print(f"{n:,} events from {total - len(rejected):,} documents -> {output}", highlight=False)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(_report_rejections(rejected, total))
+
+
+@app.command()
+def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None) -> None:
+    """Code documents and store documents, actors and events in DuckDB (idempotent)."""
+    from .store import Store
+
+    settings = Settings.from_env()
+    try:
+        with Store.open(db) as store:
+            summary = store.add_results(_progress(_results(inputs, date, settings), "ingesting"))
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    table = Table(title=f"ingest into {db}", show_header=True)
+    for col in ("documents", "stored", "unchanged", "skipped", "errors", "events"):
+        table.add_column(col, justify="right")
+    table.add_row(*(f"{v:,}" for v in (summary.documents, summary.ok, summary.unchanged, summary.skipped,
+                                        summary.errors, summary.events)))
+    err.print(table)
+    if summary.reasons:
+        err.print("reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reasons.items())))
+    raise typer.Exit(_report_rejections(summary.rejected, summary.documents))
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="table, jsonl, csv, json or parquet.")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here (default stdout).")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO3 code on either side.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source country (ISO3).")] = None,
+    target: Annotated[str | None, typer.Option(help="Target country (ISO3).")] = None,
+    modality: Annotated[str | None, typer.Option(help="asserted, claimed, negated, intended, hypothetical.")]
+    = None,
+    doc: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+    since: Annotated[str | None, typer.Option(help="Events dated on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Events dated on or before (YYYY-MM-DD).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+) -> None:
+    """List stored events, filtered."""
+    from .export import write_events
+    from .store import EventFilter, Store
+
+    flt = EventFilter(event_type=event_type, country=country, source=source, target=target, modality=modality,
+                      doc_id=doc, since=since, until=until)
+    try:
+        with Store.open(db, read_only=True) as store:
+            rows = store.events(flt, limit=limit)
+        if fmt == "table":
+            _events_table(rows)
+        elif output is None:
+            write_events(rows, fmt, out=sys.stdout)
+        else:
+            write_events(rows, fmt, path=output)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+
+
+def _actor_label(a: dict[str, Any] | None) -> str:
+    if not a:
+        return "-"
+    code = a.get("country") or a.get("igo") or "?"
+    return f"{a['name']} ({code}{'/' + a['sector'] if a.get('sector') else ''})"
+
+
+def _events_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(show_header=True, header_style="bold", title=f"{len(rows)} events")
+    for col in ("date", "type", "mode", "source", "target", "modality", "sentence"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        sentence = r["sentence"] if len(r["sentence"]) < 90 else r["sentence"][:87] + "..."
+        modality = r["modality"]
+        if r.get("claimed_by"):
+            modality += f" by {r['claimed_by'].get('country') or r['claimed_by'].get('name')}"
+        table.add_row(r["date"] or "?", r["event_type"], r["mode"] or "", _actor_label(r["source"]),
+                      _actor_label(r["target"]), modality, sentence)
+    out.print(table)
+
+
+@app.command()
+def actors(
+    db: DbOption = DEFAULT_DB,
+    doc: Annotated[str | None, typer.Option(help="Only this document.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
+    limit: Annotated[int | None, typer.Option(help="At most this many actors.")] = None,
+) -> None:
+    """List the actors found: states, organisations and persons with country, sector and role."""
+    from .store import Store
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            rows = store.actors(doc_id=doc, limit=limit)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    if fmt == "jsonl":
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return
+    table = Table(show_header=True, header_style="bold", title=f"{len(rows)} actors")
+    for col in ("name", "country", "igo", "sector", "role", "kind", "mentions"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["country"] or "", r["igo"] or "", r["sector"] or "", r["role"] or "",
+                      r["kind"] or "", str(r["mentions"]))
+    out.print(table)
+
+
+@app.command()
+def show(doc_id: Annotated[str, typer.Argument(help="Document id.")], db: DbOption = DEFAULT_DB,
+         fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text") -> None:
+    """Show one stored document with its status, events and actors."""
+    from .store import Store
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            doc = store.document(doc_id)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    if doc is None:
+        err.print(f"[red]error[/red] no document {doc_id!r} in {db}")
+        raise typer.Exit(errors.EXIT_FAILURE)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    out.print(f"[bold]{doc.get('title') or doc_id}[/bold]  ({doc_id})", highlight=False)
+    out.print(f"status: {doc['status']}" + (f" ({doc['reason']}: {doc['detail']})" if doc.get("reason") else "")
+              + f"  date: {doc.get('date') or '?'}  source: {doc.get('source') or '?'}", highlight=False)
+    _events_table(doc["events"])
+
+
+@app.command()
+def documents(db: DbOption = DEFAULT_DB,
+              status: Annotated[str | None, typer.Option(help="ok, skipped or error.")] = None) -> None:
+    """List stored documents with their status (ok / skipped / error and why)."""
+    from .store import Store
+
+    try:
+        with Store.open(db, read_only=True) as store:
+            rows = store.documents(status)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    table = Table(show_header=True, header_style="bold", title=f"{len(rows)} documents")
+    for col in ("doc_id", "status", "reason", "events", "title"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["doc_id"], r["status"], f"{r['reason'] or ''} {r['detail'] or ''}".strip(),
+                      str(r["n_events"] or 0), r["title"] or "")
+    out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Inputs -> a stream of `Document` or `Rejected`: files, folders, JSONL, gzip, stdin, URLs.
+
+Each input yields results one document at a time, so a folder of thousands of files
+or a multi-gigabyte JSONL is never held in memory, and one unreadable document yields
+a `Rejected` naming it and the reason while the rest go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InputError, Reason
+from ..pipeline import make_document
+from ..records import Document, Rejected
+from .html import extract_html
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# Files above this are rejected before they are read: nothing that large is one article.
+MAX_FILE_BYTES = 50_000_000
+
+Result = Document | Rejected
+Fetcher = Callable[[str], Iterable[Result]]
+
+
+def read_inputs(inputs: Iterable[str], *, date: str | None = None, fetch: Fetcher | None = None,
+                stdin: IO[str] | None = None) -> Iterator[Result]:
+    """Every document named by ``inputs``, in order; ``date`` fills in missing publication dates."""
+    if date is not None:
+        _check_date(date)
+    for item in inputs:
+        for result in _read_one(item, fetch, stdin):
+            if isinstance(result, Document) and result.date is None and date is not None:
+                result = make_document(result.text, id=result.id, title=result.title, date=date,
+                                       url=result.url, author=result.author, source=result.source)
+            yield result
+
+
+def _check_date(date: str) -> None:
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"--date must be YYYY-MM-DD, got {date!r}") from None
+
+
+def _read_one(item: str, fetch: Fetcher | None, stdin: IO[str] | None) -> Iterator[Result]:
+    if item == "-":
+        yield from read_jsonl_lines(stdin or sys.stdin, "stdin")
+        return
+    if item.startswith(("http://", "https://")):
+        if fetch is None:
+            raise InputError(f"{item}: fetching URLs is not enabled here")
+        yield from fetch(item)
+        return
+    path = Path(item)
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                child = Path(root) / name
+                if _suffix(child) in ALL_SUFFIXES:
+                    yield from read_file(child)
+        return
+    if not path.exists():
+        raise InputError(f"{item}: no such file or folder")
+    yield from read_file(path)
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def read_file(path: Path) -> Iterator[Result]:
+    """One file: JSONL gives many documents, text and HTML one."""
+    source = str(path)
+    kind = _suffix(path)
+    if kind not in ALL_SUFFIXES:
+        yield Rejected(source, source, Reason.UNSUPPORTED.value, f"unsupported file type {kind or '(none)'!r}")
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc.strerror}")
+        return
+    if size > MAX_FILE_BYTES:
+        yield Rejected(source, source, Reason.TOO_LARGE.value, f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        return
+    if kind in JSONL_SUFFIXES:
+        opener = gzip.open if path.suffix.lower() == ".gz" else open
+        try:
+            with opener(path, "rt", encoding="utf-8", errors="replace") as fh:  # type: ignore[operator]
+                yield from read_jsonl_lines(fh, source)
+        except (OSError, EOFError) as exc:
+            yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc}")
+        return
+    try:
+        raw = path.read_bytes()
+        if path.suffix.lower() == ".gz":
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError) as exc:
+        yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc}")
+        return
+    text_or_reason = decode_bytes(raw)
+    if isinstance(text_or_reason, tuple):
+        yield Rejected(source, source, text_or_reason[0].value, text_or_reason[1])
+        return
+    if kind in HTML_SUFFIXES:
+        yield from document_from_html(text_or_reason, source=source, doc_id=None)
+    else:
+        yield from document_from_text(text_or_reason, source=source)
+
+
+def decode_bytes(raw: bytes) -> str | tuple[Reason, str]:
+    """Bytes -> text, honouring BOMs; binary files and undecodable text give a reason instead."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return Reason.DECODE, "UTF-16 byte order mark but invalid UTF-16"
+    if raw.startswith(b"%PDF"):
+        return Reason.BINARY, "PDF data, not text"
+    head = raw[:8192]
+    if b"\x00" in head:
+        return Reason.BINARY, "binary data (NUL bytes), not text"
+    text = raw.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad and bad > max(8, len(text) // 100):
+        return Reason.DECODE, f"not UTF-8 ({bad:,} undecodable bytes)"
+    return text
+
+
+def document_from_text(text: str, *, source: str, doc_id: str | None = None, title: str | None = None,
+                       date: str | None = None, url: str | None = None, author: str | None = None
+                       ) -> Iterator[Result]:
+    if not text.strip():
+        yield Rejected(doc_id or source, source, Reason.EMPTY.value, "no text")
+        return
+    if title is None:
+        first, _, rest = text.strip().partition("\n")
+        if rest.strip() and len(first) < 200 and not first.rstrip().endswith((".", "!", "?")):
+            title = first.strip()
+    yield make_document(text, id=doc_id, title=title, date=date, url=url, author=author, source=source)
+
+
+def document_from_html(html: str, *, source: str, doc_id: str | None, url: str | None = None,
+                       title: str | None = None, date: str | None = None, author: str | None = None
+                       ) -> Iterator[Result]:
+    extracted = extract_html(html, url=url)
+    if extracted is None:
+        yield Rejected(doc_id or source, source, Reason.NO_MAIN_TEXT.value, "no main text found in the HTML")
+        return
+    yield make_document(extracted.text, id=doc_id, title=title or extracted.title, date=date or extracted.date,
+                        url=url, author=author or extracted.author, source=source)
+
+
+def read_jsonl_lines(lines: Iterable[str], source: str) -> Iterator[Result]:
+    """One document per line; a bad line is rejected with its line number, the rest go on."""
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Rejected(where, where, Reason.BAD_JSON.value, f"line {n} is not JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            yield Rejected(where, where, Reason.BAD_JSON.value, f"line {n} is not a JSON object")
+            continue
+        yield from _document_from_record(obj, where)
+
+
+def _opt_str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _document_from_record(obj: dict[str, Any], where: str) -> Iterator[Result]:
+    raw_id = obj.get("id")
+    doc_id = None if raw_id is None else str(raw_id)
+    text, html = obj.get("text"), obj.get("html")
+    if text is None and html is None:
+        yield Rejected(doc_id or where, where, Reason.MISSING_FIELD.value, "needs a 'text' or 'html' field")
+        return
+    if (text is not None and not isinstance(text, str)) or (html is not None and not isinstance(html, str)):
+        yield Rejected(doc_id or where, where, Reason.MISSING_FIELD.value, "'text'/'html' must be a string")
+        return
+    date = _opt_str(obj, "date")
+    if date:
+        try:
+            dt.date.fromisoformat(date[:10])
+            date = date[:10]
+        except ValueError:
+            date = None
+    meta = {"title": _opt_str(obj, "title"), "date": date, "url": _opt_str(obj, "url"),
+            "author": _opt_str(obj, "author")}
+    source = _opt_str(obj, "source") or where
+    if text is not None:
+        yield from document_from_text(text, source=source, doc_id=doc_id, **meta)
+    else:
+        yield from document_from_html(html, source=source, doc_id=doc_id, **meta)

@@ -1,0 +1,77 @@
+"""Numbered schema migrations; each runs once and is logged in ``_migrations``.
+
+Add a migration by appending a function; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+
+def _m001_initial(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("""
+        CREATE TABLE documents (
+            doc_id VARCHAR PRIMARY KEY,
+            content_hash VARCHAR,
+            title VARCHAR, date VARCHAR, url VARCHAR, author VARCHAR, source VARCHAR,
+            text VARCHAR,
+            status VARCHAR NOT NULL,          -- ok | skipped | error
+            reason VARCHAR, detail VARCHAR,   -- why, for skipped/error
+            coder_version VARCHAR,
+            n_events INTEGER DEFAULT 0,
+            ingested_at TIMESTAMP DEFAULT current_timestamp
+        )""")
+    conn.execute("""
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY,
+            doc_id VARCHAR NOT NULL,
+            event_type VARCHAR NOT NULL, mode VARCHAR, context VARCHAR, quad_class VARCHAR,
+            source_name VARCHAR, source_canonical VARCHAR, source_country VARCHAR, source_igo VARCHAR,
+            source_sector VARCHAR, source_role VARCHAR, source_kind VARCHAR,
+            target_name VARCHAR, target_canonical VARCHAR, target_country VARCHAR, target_igo VARCHAR,
+            target_sector VARCHAR, target_role VARCHAR, target_kind VARCHAR,
+            modality VARCHAR NOT NULL, claimed_by VARCHAR,
+            date VARCHAR, date_precision VARCHAR, location VARCHAR,
+            sentence VARCHAR, start_char INTEGER, end_char INTEGER, trigger VARCHAR,
+            confidence DOUBLE, rule VARCHAR, coder_version VARCHAR NOT NULL
+        )""")
+    conn.execute("""
+        CREATE TABLE event_documents (
+            event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, PRIMARY KEY (event_id, doc_id)
+        )""")
+    conn.execute("""
+        CREATE TABLE actors (
+            doc_id VARCHAR NOT NULL, name VARCHAR NOT NULL, canonical VARCHAR NOT NULL,
+            country VARCHAR, igo VARCHAR, sector VARCHAR, role VARCHAR, kind VARCHAR,
+            mentions INTEGER, coder_version VARCHAR
+        )""")
+    conn.execute("CREATE INDEX events_doc ON events (doc_id)")
+    conn.execute("CREATE INDEX actors_doc ON actors (doc_id)")
+
+
+MIGRATIONS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+def apply(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction; returns their names."""
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP "
+                 "DEFAULT current_timestamp)")
+    done = {r[0] for r in conn.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            fn(conn)
+            conn.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

@@ -1,0 +1,313 @@
+"""The one class that owns the DuckDB file: connection, transactions, migrations, queries.
+
+DuckDB allows one writing process per file. Ingest holds the write connection for
+its run and commits after every batch, so an interrupted run keeps what it committed;
+readers open the file read-only (``Store.open(path, read_only=True)``), which works
+whenever no other process holds it for writing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import StoreError
+from ..records import Actor, CodedDocument, Event, Rejected
+from . import migrations
+
+EVENT_COLUMNS = (
+    "id, doc_id, event_type, mode, context, quad_class, source_name, source_canonical, source_country, "
+    "source_igo, source_sector, source_role, source_kind, target_name, target_canonical, target_country, "
+    "target_igo, target_sector, target_role, target_kind, modality, claimed_by, date, date_precision, "
+    "location, sentence, start_char, end_char, trigger, confidence, rule, coder_version"
+)
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0
+    ok: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: int = 0
+    events: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def _actor_cols(a: Actor | None) -> list[Any]:
+    if a is None:
+        return [None] * 7
+    return [a.name, a.canonical, a.country, a.igo, a.sector, a.role, a.kind]
+
+
+def _actor_obj(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    if row.get(f"{prefix}_canonical") is None:
+        return None
+    return {k: row[f"{prefix}_{k}"] for k in ("name", "canonical", "country", "igo", "sector", "role", "kind")}
+
+
+def event_row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row in the contract's event shape (what `Event.to_dict` gives)."""
+    return {
+        "id": row["id"], "doc_id": row["doc_id"], "event_type": row["event_type"], "mode": row["mode"],
+        "context": json.loads(row["context"] or "[]"), "quad_class": row["quad_class"],
+        "source": _actor_obj(row, "source"), "target": _actor_obj(row, "target"),
+        "modality": row["modality"], "claimed_by": json.loads(row["claimed_by"]) if row["claimed_by"] else None,
+        "date": row["date"], "date_precision": row["date_precision"],
+        "location": json.loads(row["location"]) if row["location"] else None,
+        "sentence": row["sentence"], "start": row["start_char"], "end": row["end_char"],
+        "trigger": row["trigger"], "confidence": row["confidence"], "rule": row["rule"],
+        "coder_version": row["coder_version"],
+    }
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    event_type: str | None = None
+    country: str | None = None  # source or target
+    source: str | None = None
+    target: str | None = None
+    modality: str | None = None
+    doc_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+    coder_version: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        for col, value in (("event_type", self.event_type), ("source_country", self.source),
+                           ("target_country", self.target), ("modality", self.modality),
+                           ("doc_id", self.doc_id), ("coder_version", self.coder_version)):
+            if value is not None:
+                clauses.append(f"{col} = ?")
+                params.append(value)
+        if self.country is not None:
+            clauses.append("(source_country = ? OR target_country = ?)")
+            params += [self.country, self.country]
+        if self.since is not None:
+            clauses.append("date >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            clauses.append("date <= ?")
+            params.append(self.until)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class Store:
+    """``Store.open(path)`` connects and migrates; methods are typed and parameterised."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> Store:
+        path = str(path)
+        if read_only and path != ":memory:" and not Path(path).exists():
+            raise StoreError(f"{path}: no such database (run `eventcoder ingest` first)")
+        try:
+            conn = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            hint = " (another process is writing to it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open {path}: {exc}{hint}") from None
+        if not read_only:
+            migrations.apply(conn)
+        return cls(conn, path, read_only)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def add_results(self, results: Iterable[CodedDocument | Rejected], summary: IngestSummary | None = None,
+                    batch_size: int = 50) -> IngestSummary:
+        """Store coded documents and rejections; a batch is one transaction."""
+        summary = summary or IngestSummary()
+        batch: list[CodedDocument | Rejected] = []
+        for r in results:
+            batch.append(r)
+            if len(batch) >= batch_size:
+                self._write_batch(batch, summary)
+                batch = []
+        if batch:
+            self._write_batch(batch, summary)
+        return summary
+
+    def _write_batch(self, batch: Sequence[CodedDocument | Rejected], summary: IngestSummary) -> None:
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            for r in batch:
+                summary.documents += 1
+                if isinstance(r, Rejected):
+                    self._write_rejected(r, summary)
+                else:
+                    self._write_coded(r, summary)
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _write_rejected(self, r: Rejected, summary: IngestSummary) -> None:
+        status = r.status.value
+        if status == "skipped":
+            summary.skipped += 1
+        else:
+            summary.errors += 1
+        summary.reasons[r.reason] = summary.reasons.get(r.reason, 0) + 1
+        summary.rejected.append(r)
+        existing = self.conn.execute("SELECT status FROM documents WHERE doc_id = ?", [r.doc_id]).fetchone()
+        if existing and existing[0] == "ok":
+            return  # never replace a stored document by a failed re-read of it
+        self.conn.execute("DELETE FROM documents WHERE doc_id = ?", [r.doc_id])
+        self.conn.execute(
+            "INSERT INTO documents (doc_id, source, status, reason, detail) VALUES (?, ?, ?, ?, ?)",
+            [r.doc_id, r.source, status, r.reason, r.detail])
+
+    def _write_coded(self, coded: CodedDocument, summary: IngestSummary) -> None:
+        d = coded.document
+        version = coded.events[0].coder_version if coded.events else None
+        row = self.conn.execute("SELECT content_hash, status, coder_version FROM documents WHERE doc_id = ?",
+                                [d.id]).fetchone()
+        if row and row[1] == "ok":
+            if row[0] == d.content_hash:
+                summary.unchanged += 1
+                return
+            # Same id, different text: keep what is stored, report the clash.
+            rej = Rejected(d.id, d.source or "", "duplicate",
+                           "another document with this id and different text is already stored")
+            summary.skipped += 1
+            summary.reasons["duplicate"] = summary.reasons.get("duplicate", 0) + 1
+            summary.rejected.append(rej)
+            return
+        self.conn.execute("DELETE FROM documents WHERE doc_id = ?", [d.id])
+        self.conn.execute(
+            "INSERT INTO documents (doc_id, content_hash, title, date, url, author, source, text, status, "
+            "coder_version, n_events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?, ?)",
+            [d.id, d.content_hash, d.title, d.date, d.url, d.author, d.source, d.text, version,
+             len(coded.events)])
+        for e in coded.events:
+            self._write_event(e)
+        self.conn.execute("DELETE FROM actors WHERE doc_id = ?", [d.id])
+        counts: dict[tuple[str, str | None], list[Any]] = {}
+        for m in coded.mentions:
+            a = m.actor
+            key = (a.canonical, a.role)
+            if key in counts:
+                counts[key][-2] += 1
+            else:
+                counts[key] = [d.id, a.name if a.kind != "state" or a.role else a.canonical, a.canonical, a.country,
+                               a.igo, a.sector, a.role, a.kind, 1, version]
+        if counts:
+            self.conn.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(counts.values()))
+        summary.ok += 1
+        summary.events += len(coded.events)
+
+    def _write_event(self, e: Event) -> None:
+        self.conn.execute(
+            "INSERT INTO event_documents VALUES (?, ?) ON CONFLICT DO NOTHING", [e.id, e.doc_id])
+        if self.conn.execute("SELECT 1 FROM events WHERE id = ?", [e.id]).fetchone():
+            return  # the same event from the same text: stored once, linked to every document
+        values = [
+            e.id, e.doc_id, e.event_type, e.mode, json.dumps(list(e.context)), e.quad_class,
+            *_actor_cols(e.source), *_actor_cols(e.target), e.modality.value,
+            json.dumps(e.claimed_by.to_dict()) if e.claimed_by else None, e.date, e.date_precision,
+            json.dumps(e.location.to_dict()) if e.location else None, e.sentence, e.start, e.end, e.trigger,
+            e.confidence, e.rule, e.coder_version,
+        ]
+        placeholders = ", ".join("?" * len(values))
+        self.conn.execute(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({placeholders})", values)
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, list(params))
+        names = [c[0] for c in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def events(self, flt: EventFilter | None = None, limit: int | None = None, offset: int = 0
+               ) -> list[dict[str, Any]]:
+        where, params = (flt or EventFilter()).where()
+        sql = f"SELECT {EVENT_COLUMNS} FROM events{where} ORDER BY doc_id, start_char, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [event_row_to_dict(r) for r in self._rows(sql, params)]
+
+    def actors(self, doc_id: str | None = None, limit: int | None = None, offset: int = 0
+               ) -> list[dict[str, Any]]:
+        params: list[Any] = []
+        where = ""
+        if doc_id is not None:
+            where, params = " WHERE doc_id = ?", [doc_id]
+        sql = ("SELECT name, canonical, country, igo, sector, role, kind, sum(mentions) AS mentions, "
+               f"count(DISTINCT doc_id) AS documents FROM actors{where} "
+               "GROUP BY name, canonical, country, igo, sector, role, kind ORDER BY mentions DESC, canonical")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return self._rows(sql, params)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * EXCLUDE (ingested_at) FROM documents WHERE doc_id = ?", [doc_id])
+        if not rows:
+            return None
+        doc = rows[0]
+        doc["events"] = self.events(EventFilter(doc_id=doc_id))
+        doc["actors"] = self.actors(doc_id=doc_id)
+        return doc
+
+    def documents(self, status: str | None = None) -> list[dict[str, Any]]:
+        if status is None:
+            return self._rows("SELECT doc_id, status, reason, detail, title, date, source, n_events FROM documents "
+                              "ORDER BY doc_id")
+        return self._rows("SELECT doc_id, status, reason, detail, title, date, source, n_events FROM documents "
+                          "WHERE status = ? ORDER BY doc_id", [status])
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "events", "actors"):
+            row = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are constants
+            out[table] = int(row[0]) if row else 0
+        return out
+
+
+def write_parquet(rows: list[dict[str, Any]], path: str | Path) -> None:
+    """Write event dicts to Parquet through an in-memory DuckDB (no pyarrow needed)."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        conn = duckdb.connect(":memory:")
+        try:
+            if rows:
+                conn.execute(f"COPY (SELECT * FROM read_json_auto('{_sql_path(tmp)}', format='newline_delimited')) "
+                             f"TO '{_sql_path(str(path))}' (FORMAT parquet)")
+            else:
+                conn.execute(f"COPY (SELECT NULL::VARCHAR AS id WHERE false) TO '{_sql_path(str(path))}' "
+                             "(FORMAT parquet)")
+        finally:
+            conn.close()
+    finally:
+        os.unlink(tmp)
+
+
+def _sql_path(p: str) -> str:
+    # COPY takes no bound parameters for file names; quote the literal safely.
+    return p.replace("'", "''")
