@@ -23,6 +23,10 @@ PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
 # Heads that make a demonym-modified phrase an actor ("Israeli sources", "Iranian narrative").
 NP_LABELS = ("NORP", "GPE", "ORG", "PERSON", "LOC", "FAC")
+# "Thousands of Georgians", "members of Hamas": the actor is the "of" phrase.
+QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "members", "group", "groups",
+                  "some", "many", "most", "all", "crowds", "crowd", "leaders", "representatives", "delegation",
+                  "units", "supporters"}
 
 
 @dataclass
@@ -65,8 +69,13 @@ class DocActors:
             return self._state_actor(mention, tok)
         if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
             return self._recent_country(tok)
+        if tok.lower_ in QUANTITY_NOUNS or tok.like_num:
+            of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for g in c.children if g.dep_ == "pobj"), None)
+            if of is not None:
+                return self.actor_for(of)
         country_mention = self._modifier_mention(tok)
-        if country_mention is not None and (self._is_role_head(tok) or self.dictionary.sector_of(tok.text)):
+        if country_mention is not None and (self._is_role_head(tok) or self._sector_word(tok)):
             base = country_mention.actor
             words = self._phrase_text(tok)
             sector = self.dictionary.sector_of(words) or base.sector
@@ -79,7 +88,16 @@ class DocActors:
         if self._is_role_head(tok) and any(c.dep_ in {"det", "poss"} for c in tok.lefts):
             return self._recent_person_with_role(tok, None)
         org = self._org_entity(tok)
+        if org is None and tok.pos_ == "PROPN":
+            return self._known_surname(tok)
         return org
+
+    def _known_surname(self, tok: Token) -> Actor | None:
+        """A bare surname the tagger missed ("Ruto met ...") is the person already named."""
+        for canonical, person in self.persons.items():
+            if len(canonical.split()) > 1 and canonical.split()[-1] == tok.text:
+                return person.renamed(tok.text)
+        return None
 
     def all_actors(self) -> list[Actor]:
         seen: dict[str, Actor] = {}
@@ -132,11 +150,12 @@ class DocActors:
         if self._is_role_head(tok) or tok.dep_ in {"pobj", "dobj", "nsubj", "nsubjpass"}:
             for t in tok.subtree:
                 if t.i in self.person_at and t.i != tok.i:
-                    # Only through compounds/appositions/"of": not a relative clause's subject.
+                    # Only through compounds, appositions and "of": not "near the village of X".
                     path_ok = True
                     h = t
                     while h.i != tok.i and h.head.i != h.i:
-                        if h.dep_ in {"relcl", "acl", "ccomp", "advcl", "nsubj", "dobj"}:
+                        if h.dep_ not in {"compound", "appos", "pobj", "prep", "nmod", "flat", "amod"} or (
+                                h.dep_ == "prep" and h.lower_ != "of"):
                             path_ok = False
                             break
                         h = h.head
@@ -158,6 +177,9 @@ class DocActors:
                         if m is not None and m.actor.kind != "person":
                             return m
         return None
+
+    def _sector_word(self, tok: Token) -> str | None:
+        return self.dictionary.sector_of(tok.text) or self.dictionary.sector_of(tok.lemma_)
 
     def _is_role_head(self, tok: Token) -> bool:
         return tok.lower_ in self.dictionary.titles.role_words and tok.pos_ in {"NOUN", "PROPN"}
@@ -343,6 +365,7 @@ class ActorResolver:
                 or low in self._strip
                 or (t.text[:1].isupper() and t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.ent_type_ != "PERSON")
                 or t.text == "-"
+                or t.tag_ == "POS"
                 or (low == "and" and i > 0 and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper())
             )
             if not is_title or t.ent_type_ == "PERSON" and i < name_start - 1 and t.i not in ():

@@ -26,6 +26,7 @@ SUBJ = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
 OBJECT_CONTROL = {"ask", "urge", "order", "press", "force", "allow", "call", "invite", "persuade", "tell",
                   "encourage", "help", "enable", "permit", "require", "compel", "warn"}
+ACCUSED_IS_AGENT = {"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise"}
 LIGHT_CLIMB = {"dobj", "pobj", "prep", "acomp", "attr", "oprd", "npadvmod"}
 CLAIM_COPULA = {"be"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -34,6 +35,7 @@ COOP_TYPES = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 MATERIAL_CONFLICT = {"ASSAULT", "COERCE", "SANCTION"}
 NEG_WORDS = {"not", "n't", "never", "no"}
 LOCATIVE = {"in", "at", "near", "inside", "outside"}
+PLACE_TARGET_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 BASE_CONFIDENCE = {"verb": 0.85, "noun": 0.75}
 
 
@@ -152,6 +154,14 @@ class EventCoder:
             sources, targets, reciprocal = sources[:1], sources[1:], True
         elif not targets and len(sources) > 1 and p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"}:
             sources, targets, reciprocal = sources[:1], sources[1:], True
+        if not targets and p.event_type in PLACE_TARGET_TYPES:
+            # "Turkish jets struck positions in northern Syria": an attack on a place targets its state.
+            place = self._location(tok, sent, actors)
+            domestic_ok = p.event_type in {"PROTEST", "COERCE"}
+            if place is not None and place.country and (domestic_ok or all(place.country != s.country
+                                                                           for s in sources)):
+                targets = [Actor(place.name, place.name, place.country, None, None, None, "state")]
+                rule += ":place"
         if not targets:
             if not p.target_optional:
                 return
@@ -298,8 +308,8 @@ class EventCoder:
             hp = self._match(head)
             if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
                                           "acl", "relcl"}:
-                if hp.frame == "commit" and rel == "xcomp":
-                    return None
+                if hp.frame == "commit" and (rel == "xcomp" or rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"):
+                    return None  # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it
                 if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj", "conj"} and \
                         (rel != "conj" or hp.frame == "speech" and False):
                     speaker_tok, _ = _subject(head)
@@ -484,27 +494,37 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
             return _subject(noun.head, depth + 1)
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        if head.head.lemma_ in ACCUSED_IS_AGENT:
+            # "Armenia accused Azerbaijan of shelling": the accused is who shelled.
+            obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, "accused"
         return _subject(head.head, depth + 1)
     return None, "none"
 
 
 def _governing_subject(noun: Token) -> Token | None:
-    """The actor behind an event noun used with a light verb: "Israel launched strikes"."""
-    cur = noun
-    for _ in range(4):
-        if cur.dep_ not in LIGHT_CLIMB:
+    """The actor behind an event noun used with a light verb: "Israel launched strikes".
+
+    Only the noun's own verb counts (as its object, or through one preposition:
+    "engaged in a war of words"), never a verb further up through other nouns.
+    """
+    if noun.dep_ in {"dobj", "attr", "oprd"}:
+        verb = noun.head
+    elif noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"VERB", "AUX", "ADJ"}:
+        verb = noun.head.head
+    else:
+        return None
+    for _ in range(3):
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+        subj, _ = _subject(verb)
+        if subj is not None:
+            return subj
+        if verb.dep_ not in {"acomp", "xcomp"}:
             return None
-        cur = cur.head
-        if cur.pos_ in {"VERB", "AUX", "ADJ"}:
-            if any(c.dep_ in {"nsubjpass", "auxpass"} for c in cur.children):
-                agent = next((c for c in cur.children if c.dep_ == "agent"), None)
-                return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
-            subj, _ = _subject(cur)
-            if subj is not None:
-                return subj
-            if cur.dep_ in {"acomp", "xcomp"}:
-                continue
-            return None
+        verb = verb.head
     return None
 
 

@@ -10,10 +10,6 @@ from dataclasses import dataclass
 
 import trafilatura
 
-# Trafilatura's own tree-size guard: pathological pages (100,000 nested tags) are cut
-# short instead of exhausting memory.
-MAX_TREE_SIZE = 200_000
-
 
 @dataclass(frozen=True)
 class Extracted:
@@ -28,7 +24,6 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
     try:
         result = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            max_tree_size=MAX_TREE_SIZE,
         )
     except (ValueError, TypeError, RecursionError):
         return None

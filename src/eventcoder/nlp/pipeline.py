@@ -33,6 +33,8 @@ class SentenceHints:
             prev, tok = doc[i - 1], doc[i]
             if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
                 tok.is_sent_start = True
+                if i + 1 < len(doc) and not tok.is_punct and not doc[i + 1].is_space:
+                    doc[i + 1].is_sent_start = False  # a line's first word is not a sentence of its own
             elif tok.is_space:
                 continue
             elif prev.text in self.abbreviations:
