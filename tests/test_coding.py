@@ -1,0 +1,115 @@
+"""Coder behaviour on sentences written for these tests: roles, modality, metonyms, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventcoder.records import Modality
+from tests.conftest import events_of
+
+
+def triples(events) -> set[tuple]:
+    return {(e.event_type, e.source.key() if e.source else None, e.target.key() if e.target else None,
+             e.modality.value) for e in events}
+
+
+def test_reported_claim_is_claimed_by_speaker_not_asserted(coder) -> None:
+    events = events_of(coder, "Iran says Azerbaijan helped Israel.")
+    assert ("AID", "AZE", "ISR", "claimed") in triples(events)
+    aid = next(e for e in events if e.event_type == "AID")
+    assert aid.claimed_by is not None and aid.claimed_by.country == "IRN"
+    assert not any(e.event_type == "AID" and e.modality is Modality.ASSERTED for e in events)
+
+
+def test_self_report_stays_asserted(coder) -> None:
+    events = events_of(coder, "Russia said it expelled two Polish diplomats.")
+    assert any(e.event_type == "SANCTION" and e.modality is Modality.ASSERTED for e in events) or not events
+
+
+def test_claim_noun_gives_speaker_accusation(coder) -> None:
+    events = events_of(coder, "The official Syrian narrative is that Turkey supplied weapons to the rebels.")
+    assert ("ACCUSE", "SYR", "TUR", "asserted") in triples(events)
+    assert all(e.modality is Modality.CLAIMED for e in events if e.event_type == "AID")
+
+
+def test_accused_is_source_of_embedded_act(coder) -> None:
+    events = events_of(coder, "Armenia accused Azerbaijan of shelling Armenian villages.")
+    assert ("ACCUSE", "ARM", "AZE", "asserted") in triples(events)
+    assert not any(e.event_type == "ASSAULT" and e.source.key() == "ARM" for e in events)
+
+
+def test_negation(coder) -> None:
+    events = events_of(coder, "Israel did not attack Syria.")
+    assert triples(events) == {("ASSAULT", "ISR", "SYR", "negated")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kyiv was attacked by Russia.", ("ASSAULT", "RUS", "UKR", "asserted")),
+    ("Tehran condemned Washington.", ("ACCUSE", "IRN", "USA", "asserted")),
+    ("Pakistan expelled three Indian diplomats.", ("SANCTION", "PAK", "IND", "asserted")),
+    ("The United Nations imposed sanctions on North Korea.", ("SANCTION", "igo:UNO", "PRK", "asserted")),
+    ("Egypt and Qatar held talks with Hamas in Cairo.", ("CONSULT", "EGY", "PSE", "asserted")),
+])
+def test_roles_from_parse(coder, text, expected) -> None:
+    assert expected in triples(events_of(coder, text))
+
+
+def test_future_cooperation_is_a_promise(coder) -> None:
+    events = events_of(coder, "Germany will send tanks to Ukraine.")
+    assert ("AGREE", "DEU", "UKR", "asserted") in triples(events)
+    assert not any(e.event_type == "AID" for e in events)
+
+
+def test_person_role_and_country_learned_from_title(coder) -> None:
+    events = events_of(coder, "Chilean Foreign Minister Alberto van Klaveren met with the President of Peru "
+                              "Dina Boluarte in Lima.")
+    (meet,) = [e for e in events if e.event_type == "CONSULT"]
+    assert meet.source.country == "CHL" and meet.source.role and "minister" in meet.source.role
+    assert meet.target.country == "PER" and "Boluarte" in meet.target.name
+    assert meet.location is not None and meet.location.country == "PER"
+
+
+def test_pronoun_refers_to_last_subject_person(coder) -> None:
+    text = ("Brazilian President Luiz Lula visited Angola on Monday. "
+            "He met with the Angolan defence minister.")
+    events = events_of(coder, text)
+    meets = [e for e in events if "He met" in e.sentence]
+    assert meets and meets[0].source.country == "BRA"
+
+
+def test_dates_resolved_against_publication(coder) -> None:
+    events = events_of(coder, "On Sep. 3 Iran attacked Iraq.", date="2021-09-05")
+    assert events[0].date == "2021-09-03" and events[0].date_precision == "day"
+    events = events_of(coder, "Last year Iran attacked Iraq.", date="2021-09-05")
+    assert events[0].date == "2020" and events[0].date_precision == "year"
+    events = events_of(coder, "Iran attacked Iraq on Tuesday.")
+    assert events[0].date is None and events[0].date_precision == "unknown"
+
+
+def test_offsets_slice_to_sentence(coder) -> None:
+    text = "Background first.\n\nFrance condemned Russia. Then Japan praised India."
+    from eventcoder.pipeline import make_document
+
+    result = coder.code_document(make_document(text))
+    assert len(result.events) == 2
+    for e in result.events:
+        assert text[e.start:e.end] == e.sentence
+        assert 0 < e.confidence <= 1 and e.rule
+
+
+def test_ids_are_stable_and_content_based(coder) -> None:
+    text = "Morocco recalled its ambassador from Algeria. Algeria condemned Morocco."
+    a = events_of(coder, text)
+    b = events_of(coder, text)
+    assert [e.id for e in a] == [e.id for e in b] and len({e.id for e in a}) == len(a)
+    c = events_of(coder, text + " Spain praised Morocco.")
+    assert {e.id for e in a}.isdisjoint({e.id for e in c})  # a different text is a different document
+
+
+def test_boilerplate_lines_give_no_events_or_actors(coder) -> None:
+    from eventcoder.pipeline import make_document
+
+    text = "Chad accused Sudan of arming rebels.\n\nRelated news & articles\n\nLatest news"
+    result = coder.code_document(make_document(text))
+    assert all("Related" not in e.sentence for e in result.events)
+    assert all("Related" not in m.text and "Latest" not in m.text for m in result.mentions)
