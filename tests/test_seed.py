@@ -82,8 +82,7 @@ def _html_page(record: dict) -> str:
     paras = [p.strip() for p in body.split("\n\n") if p.strip()][2:]  # drop the title and byline lines
     from html import escape
 
-    return TEMPLATE.format(title=escape(record["title"]), author=escape(record["author"] if "author" in record
-                                                                        else "Staff"),
+    return TEMPLATE.format(title=escape(record["title"]), author=escape(record.get("author", "Staff")),
                            date=record["date"], paragraphs="".join(f"<p>{escape(p)}</p>\n" for p in paras))
 
 

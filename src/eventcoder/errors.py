@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 
 
-class Reason(str, enum.Enum):
+class Reason(enum.StrEnum):
     """Why a document was skipped or rejected; stored in the document status row."""
 
     EMPTY = "empty"

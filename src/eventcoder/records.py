@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-class Modality(str, enum.Enum):
+class Modality(enum.StrEnum):
     """How the text presents an event; only ``asserted`` is a fact the text vouches for."""
 
     ASSERTED = "asserted"
@@ -22,7 +22,7 @@ class Modality(str, enum.Enum):
     HYPOTHETICAL = "hypothetical"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     OK = "ok"
     SKIPPED = "skipped"
     ERROR = "error"

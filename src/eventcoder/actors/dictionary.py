@@ -133,7 +133,7 @@ def _load_countries(settings: Settings) -> tuple[dict[str, Entry], dict[str, str
 
     info_by_iso: dict[str, dict[str, Any]] = {}
     for c in all_countries():
-        info = c.info() or {}
+        info: dict[str, Any] = dict(c.info() or {})
         iso = (info.get("ISO") or {}).get("alpha3")
         if iso:
             info_by_iso[iso] = info

@@ -207,10 +207,7 @@ class DocActors:
         for sent in reversed(sents):
             subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i]
             for subj in reversed(subjects):
-                if subj.lower_ in PRONOUNS:
-                    found = self._pronoun(subj, depth + 1)
-                else:
-                    found = self.actor_for(subj)
+                found = self._pronoun(subj, depth + 1) if subj.lower_ in PRONOUNS else self.actor_for(subj)
                 if found is not None and found.kind == "person":
                     return found.renamed(tok.text)
         earlier = [i for i in self.person_at if i < tok.i]

@@ -150,9 +150,8 @@ class EventCoder:
         if not sources:
             return
         reciprocal = False
-        if not targets and len(sources) > 1 and p.pos == "noun":
-            sources, targets, reciprocal = sources[:1], sources[1:], True
-        elif not targets and len(sources) > 1 and p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"}:
+        mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"}
+        if not targets and len(sources) > 1 and mutual:
             sources, targets, reciprocal = sources[:1], sources[1:], True
         if not targets and p.event_type in PLACE_TARGET_TYPES:
             # "Turkish jets struck positions in northern Syria": an attack on a place targets its state.
@@ -308,10 +307,12 @@ class EventCoder:
             hp = self._match(head)
             if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
                                           "acl", "relcl"}:
-                if hp.frame == "commit" and (rel == "xcomp" or rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"):
-                    return None  # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it
+                # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it.
+                nominal = rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"
+                if hp.frame == "commit" and (rel == "xcomp" or nominal):
+                    return None
                 if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj", "conj"} and \
-                        (rel != "conj" or hp.frame == "speech" and False):
+                        (rel != "conj" or False):
                     speaker_tok, _ = _subject(head)
                     if hp.pos == "noun":
                         speaker = self._noun_speaker(head, actors)

@@ -100,7 +100,7 @@ def read_file(path: Path) -> Iterator[Result]:
     if kind in JSONL_SUFFIXES:
         opener = gzip.open if path.suffix.lower() == ".gz" else open
         try:
-            with opener(path, "rt", encoding="utf-8", errors="replace") as fh:  # type: ignore[operator]
+            with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
                 yield from read_jsonl_lines(fh, source)
         except (OSError, EOFError) as exc:
             yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc}")
@@ -212,4 +212,4 @@ def _document_from_record(obj: dict[str, Any], where: str) -> Iterator[Result]:
     if text is not None:
         yield from document_from_text(text, source=source, doc_id=doc_id, **meta)
     else:
-        yield from document_from_html(html, source=source, doc_id=doc_id, **meta)
+        yield from document_from_html(str(html), source=source, doc_id=doc_id, **meta)

