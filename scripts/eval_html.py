@@ -46,7 +46,7 @@ def main() -> int:
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     precisions, recalls, exact = [], [], 0
     for page_id, item in sorted(truth.items()):
-        html = gzip.open(folder / "html" / f"{page_id}.html.gz").read().decode("utf-8")
+        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
         extracted = extract_html(html, url=item.get("url"))
         pred = extracted.text if extracted else ""
         ref = item["articleBody"]

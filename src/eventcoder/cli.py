@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="EVENTCODER_DB")]
 DEFAULT_DB = Path("eventcoder.duckdb")
