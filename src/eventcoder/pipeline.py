@@ -97,7 +97,7 @@ def _final_mention(m: Mention, actors: DocActors) -> Mention:
     if m.actor.kind == "person" and m.actor.canonical in actors.persons:
         return replace(m, actor=actors.persons[m.actor.canonical])
     if m.via == "capital":
-        return replace(m, actor=replace(m.actor, sector="GOV", role="capital as metonym"))
+        return replace(m, actor=DocActors.state_actor(m))
     return m
 
 

@@ -21,8 +21,6 @@ from .dictionary import ActorDictionary, Entry
 
 PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
-# Heads that make a demonym-modified phrase an actor ("Israeli sources", "Iranian narrative").
-NP_LABELS = ("NORP", "GPE", "ORG", "PERSON", "LOC", "FAC")
 # "Thousands of Georgians", "members of Hamas": the actor is the "of" phrase.
 QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "members", "group", "groups",
                   "some", "many", "most", "all", "crowds", "crowd", "leaders", "representatives", "delegation",
@@ -39,16 +37,14 @@ class DocActors:
     by_token: dict[int, Mention] = field(default_factory=dict)
     persons: dict[str, Actor] = field(default_factory=dict)  # canonical -> person
     person_at: dict[int, str] = field(default_factory=dict)  # token index -> canonical
-    subject_persons: list[tuple[int, str]] = field(default_factory=list)  # (token index, canonical)
 
     # ---- public queries -------------------------------------------------------------
 
     def actors_for(self, tok: Token) -> list[Actor]:
         """The actors a noun phrase headed by ``tok`` refers to, conjuncts included."""
         out: list[Actor] = []
-        for t in [tok, *tok.conjuncts]:
-            if t.i < tok.i and t is not tok:
-                continue
+        # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
+        for t in [tok, *(c for c in tok.conjuncts if c.i > tok.i)]:
             actor = self.actor_for(t)
             if actor is not None and all(a.canonical != actor.canonical for a in out):
                 out.append(actor)
@@ -66,7 +62,7 @@ class DocActors:
             return person
         mention = self.by_token.get(tok.i)
         if mention is not None:
-            return self._state_actor(mention, tok)
+            return self.state_actor(mention)
         if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
             return self._recent_country(tok)
         if tok.lower_ in QUANTITY_NOUNS or tok.like_num:
@@ -121,7 +117,9 @@ class DocActors:
         m = self.by_token.get(tok.i)
         return m.text if m else None
 
-    def _state_actor(self, mention: Mention, tok: Token) -> Actor:
+    @staticmethod
+    def state_actor(mention: Mention) -> Actor:
+        """A capital that acts is its government: "Tehran said" is IRN GOV."""
         a = mention.actor
         if mention.via == "capital":
             return replace(a, sector="GOV", role="capital as metonym")
@@ -308,14 +306,10 @@ class ActorResolver:
             for i in range(span.start, span.end):
                 state.person_at[i] = canonical
                 state.by_token[i] = mention
-            root = span.root
-            if root.dep_ in {"nsubj", "nsubjpass"}:
-                state.subject_persons.append((root.i, canonical))
         # Delegations: whoever joins or accompanies a person is on that person's side.
         for tok in doc:
             if tok.lemma_ in titles.companion_verbs and tok.pos_ == "VERB":
                 self._share_country(tok, state)
-        state.subject_persons.sort()
 
     def _clean_name(self, doc: Doc, ent: Span) -> Span | None:
         start, end = ent.start, ent.end
@@ -365,7 +359,7 @@ class ActorResolver:
                 or t.tag_ == "POS"
                 or (low == "and" and i > 0 and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper())
             )
-            if not is_title or t.ent_type_ == "PERSON" and i < name_start - 1 and t.i not in ():
+            if not is_title or (t.ent_type_ == "PERSON" and i < name_start - 1):
                 break
             start = i
             i -= 1
@@ -403,7 +397,6 @@ class ActorResolver:
                     for i, c in list(state.person_at.items()):
                         if c == canonical:
                             state.person_at[i] = best
-                    state.subject_persons = [(i, best if c == canonical else c) for i, c in state.subject_persons]
                 state.persons[best] = merged
                 return best
         state.persons[name] = Actor(name, name, country, None, sector, role, "person")

@@ -129,11 +129,6 @@ class EventCoder:
             n = len(p.then)
             if [t.lower_ for t in doc[tok.i + 1:tok.i + 1 + n]] != list(p.then):
                 return False
-        else:
-            # "war" in "war of words" is not ASSAULT: a more specific entry would have matched first.
-            nxt = [t.lower_ for t in doc[tok.i + 1:tok.i + 3]]
-            if nxt == ["of", "words"]:
-                return False
         return True
 
     # ---- arguments ----------------------------------------------------------------------
@@ -311,8 +306,7 @@ class EventCoder:
                 nominal = rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"
                 if hp.frame == "commit" and (rel == "xcomp" or nominal):
                     return None
-                if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj", "conj"} and \
-                        (rel != "conj" or False):
+                if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj"}:
                     speaker_tok, _ = _subject(head)
                     if hp.pos == "noun":
                         speaker = self._noun_speaker(head, actors)

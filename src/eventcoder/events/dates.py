@@ -24,7 +24,6 @@ MONTH_DAY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s
 DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?\b")
 MONTH_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{4})\b")
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-MONTH_ONLY = re.compile(r"\b(?:in|since|during|from|until)\s+([A-Za-z]{3,9})\b")
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,6 @@ class DateResolver:
             return ResolvedDate(f"{pub.year:04d}", "year")
         if "recent months" in low or "this month" in low:
             return ResolvedDate(f"{pub.year:04d}-{pub.month:02d}", "month")
-        m = MONTH_ONLY.search(" " + low) if low in MONTHS else None
         if low in MONTHS:
             month = MONTHS[low]
             year = pub.year if month <= pub.month else pub.year - 1
