@@ -70,8 +70,11 @@ class DocActors:
                        for g in c.children if g.dep_ == "pobj"), None)
             if of is not None:
                 return self.actor_for(of)
+        if tok.pos_ not in {"NOUN", "PROPN"}:
+            return None
         country_mention = self._modifier_mention(tok)
-        if country_mention is not None and (self._is_role_head(tok) or self._sector_word(tok)):
+        if country_mention is not None:
+            # "Israeli soldiers", "Poland's parliament", "Iraqi towns": the modifier's country acts.
             base = country_mention.actor
             words = self._phrase_text(tok)
             sector = self.dictionary.sector_of(words) or base.sector
@@ -82,11 +85,46 @@ class DocActors:
             return Actor(words, base.canonical, base.country, base.igo, sector, None,
                          "org" if base.kind == "state" else base.kind)
         if self._is_role_head(tok) and any(c.dep_ in {"det", "poss"} for c in tok.lefts):
-            return self._recent_person_with_role(tok, None)
+            prior = self._recent_person_with_role(tok, None)
+            if prior is not None:
+                return prior
         org = self._org_entity(tok)
-        if org is None and tok.pos_ == "PROPN":
-            return self._known_surname(tok)
-        return org
+        if org is not None:
+            return org
+        if tok.pos_ == "PROPN":
+            known = self._known_surname(tok)
+            if known is not None:
+                return known
+        return self._sector_group(tok)
+
+    def _sector_group(self, tok: Token) -> Actor | None:
+        """An unnamed group known by what it is: "opposition groups in Zimbabwe", "the court".
+
+        Kept with its surface name and sector; its country comes from a place attached
+        to it ("in Zimbabwe", "based in Trinidad"), else it stays open for the coder's
+        document-country rule.
+        """
+        sector = self._sector_word(tok)
+        if sector is None:
+            return None
+        words = self._phrase_text(tok)
+        sector = self.dictionary.sector_of(words) or sector
+        place = self._attached_place(tok)
+        country = place.actor.country if place is not None else None
+        return Actor(words, words, country, None, sector, None, "group")
+
+    def _attached_place(self, tok: Token) -> Mention | None:
+        """A state named in a place phrase on the noun: "in Zimbabwe", "based in Trinidad"."""
+        heads = [tok] + [c for c in tok.children if c.dep_ in {"acl", "amod"} and c.tag_ == "VBN"]
+        for h in heads:
+            for prep in h.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"in", "from", "throughout", "across", "of", "inside"}:
+                    for pobj in prep.children:
+                        for t in pobj.subtree:
+                            m = self.by_token.get(t.i)
+                            if m is not None and m.actor.kind == "state" and m.actor.country:
+                                return m
+        return None
 
     def _known_surname(self, tok: Token) -> Actor | None:
         """A bare surname the tagger missed ("Ruto met ...") is the person already named."""
@@ -221,16 +259,18 @@ class DocActors:
         return Actor(self._phrase_text(tok), a.canonical, a.country, None, a.sector, None, "state")
 
     def _org_entity(self, tok: Token) -> Actor | None:
+        """A named organisation the dictionaries do not know is kept under its own name."""
         if tok.ent_type_ not in {"ORG", "NORP"}:
             return None
         ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
         if ent is None:
             return None
         sector = self.dictionary.sector_of(ent.text)
-        if sector is None:
+        if sector is None and (ent.label_ != "ORG" or tok.i != ent.end - 1):
             return None
         text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-        return Actor(text, text, None, None, sector, None, "org")
+        place = self._attached_place(tok)
+        return Actor(text, text, place.actor.country if place else None, None, sector, None, "org")
 
 
 class ActorResolver:
@@ -297,6 +337,8 @@ class ActorResolver:
                 m = state.by_token.get(t.i)
                 if m is not None and m.actor.country and m.actor.kind == "state":
                     country = m.actor.country
+            if country is None:
+                country = self._name_country(span, state)
             role = self._role_text(role_span, state) if len(role_span) else None
             sector = self.dictionary.sector_of(role_span.text) if len(role_span) else None
             canonical = self._merge_person(state, span.text, country, role, sector)
@@ -310,6 +352,22 @@ class ActorResolver:
         for tok in doc:
             if tok.lemma_ in titles.companion_verbs and tok.pos_ == "VERB":
                 self._share_country(tok, state)
+
+    @staticmethod
+    def _name_country(span: Span, state: DocActors) -> str | None:
+        """A country attached to the name itself: "Jordan's visiting King Abdullah",
+        "King Hassan of Morocco", "Sidhoum, Algeria's leading activist"."""
+        head = span.root
+        cands = [c for c in head.children if c.dep_ in {"poss", "amod", "compound", "nmod"} and c.i < span.start]
+        cands += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i == span.end
+                  for g in c.children if g.dep_ == "pobj"]
+        for appos in (c for c in head.children if c.dep_ == "appos"):
+            cands += [c for c in appos.children if c.dep_ in {"poss", "amod", "compound"}]
+        for c in cands:
+            m = state.by_token.get(c.i)
+            if m is not None and m.actor.kind == "state" and m.actor.country:
+                return m.actor.country
+        return None
 
     def _clean_name(self, doc: Doc, ent: Span) -> Span | None:
         start, end = ent.start, ent.end

@@ -11,13 +11,14 @@ ACCUSE as asserted and the embedded event only as claimed.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
 from ..actors.resolve import DocActors
-from ..records import Actor, Document, Event, Location, Modality
+from ..records import Actor, Document, Event, Location, Mention, Modality
 from .dates import DateResolver
 from .ids import event_id
 from .lexicon import Codebook, Lexicon, Pattern
@@ -37,6 +38,8 @@ NEG_WORDS = {"not", "n't", "never", "no"}
 LOCATIVE = {"in", "at", "near", "inside", "outside"}
 PLACE_TARGET_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 BASE_CONFIDENCE = {"verb": 0.85, "noun": 0.75}
+NOMINAL_PATH = {"dobj", "pobj", "prep", "compound", "nmod", "amod", "pcomp", "appos"}
+OBLIGATION = {"must", "should"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class EventCoder:
             if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
                 continue
             events.extend(self._code_sentence(sent, document, actors))
-        return _infer_host_countries(events, actors)
+        return _fill_home_countries(_infer_host_countries(events, actors), doc, actors)
 
     # ---- triggers -----------------------------------------------------------------------
 
@@ -75,6 +78,8 @@ class EventCoder:
             if tok.i in consumed:
                 continue
             pattern = self._match(tok)
+            if pattern is not None and pattern.frame == "speech":
+                found.extend(self._demands(tok, pattern, sent, document, actors))
             if pattern is None or pattern.event_type is None:
                 continue
             if pattern.objects:
@@ -85,7 +90,9 @@ class EventCoder:
                 key = (ev.event_type, _key(ev.source), _key(ev.target), ev.modality)
                 if all((e.event_type, _key(e.source), _key(e.target), e.modality) != key for e in found):
                     found.append(ev)
-        return found
+        # "began a hunger strike ... in protest against Sweden": the targeted reading says it all.
+        targeted = {(e.event_type, _key(e.source)) for e in found if e.target is not None}
+        return [e for e in found if e.target is not None or (e.event_type, _key(e.source)) not in targeted]
 
     def _match(self, tok: Token) -> Pattern | None:
         lemma = tok.lemma_.lower()
@@ -172,6 +179,24 @@ class EventCoder:
                 yield self._make(tok, p, sent, document, src, tgt, event_type, mode, modality, who,
                                  rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 
+    def _demands(self, tok: Token, p: Pattern, sent: Span, document: Document, actors: DocActors) -> list[Event]:
+        """ "Russia said Sudan must return the helicopter": the speaker demands of Sudan (REQUEST)."""
+        out: list[Event] = []
+        speaker_tok, _ = _subject(tok)
+        sources = actors.actors_for(speaker_tok) if speaker_tok is not None else []
+        for clause in (c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)):
+            subj = next((s for s in clause.children if s.dep_ in SUBJ), None)
+            targets = actors.actors_for(subj) if subj is not None else []
+            demand = replace(p, event_type="REQUEST", frame=None)
+            rule = f"{p.name}+must"
+            frame = self._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
+            for src in sources:
+                for tgt in targets:
+                    if src.canonical != tgt.canonical:
+                        out.append(self._make(tok, demand, sent, document, src, tgt, "REQUEST", None,
+                                              frame.modality, frame.claimed_by, rule + frame.note, actors))
+        return out
+
     def _verb_args(self, tok: Token, p: Pattern, actors: DocActors) -> tuple[list[Actor], list[Actor], str]:
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
         rule = f"{p.name}"
@@ -186,6 +211,9 @@ class EventCoder:
             rule += f":{via}" if via != "nsubj" else ""
         sources = actors.actors_for(src_tok) if src_tok is not None else []
         targets = self._targets(tok, p, actors, patient)
+        if not targets and not p.reverse and p.frame != "speech":
+            targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
+            rule += ":complement" if targets else ""
         if p.reverse:
             sources, targets = targets, sources
         return sources, targets, rule
@@ -271,6 +299,9 @@ class EventCoder:
             if targets:
                 return sources, targets, rule + ":claim"
         targets = self._targets(tok, p, actors, None)
+        if not targets:
+            targets = _complement_actors(tok, actors, sources, skip=set())
+            rule += ":complement" if targets else ""
         return sources, targets, rule
 
     def _accused(self, noun: Token, actors: DocActors) -> list[Actor]:
@@ -296,15 +327,25 @@ class EventCoder:
         claimed_by: Actor | None = None
         note = ""
         cur = tok
+        embedded = True  # still inside the trigger's own noun phrase or infinitive chain
         while cur.head.i != cur.i:
             head = cur.head
             rel = cur.dep_
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children) or rel == "pcomp"
+            embedded = embedded and (rel in NOMINAL_PATH or (rel in {"xcomp", "advcl", "acl"} and infinitive))
             hp = self._match(head)
+            if rel == "ccomp" and _obligation(cur) and hp is not None and hp.frame == "speech":
+                return None  # "Russia said Sudan must return it": coded as the speaker's demand
             if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
-                                          "acl", "relcl"}:
+                                          "acl", "relcl", "compound", "nmod", "amod"}:
                 # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it.
                 nominal = rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"
                 if hp.frame == "commit" and (rel == "xcomp" or nominal):
+                    return None
+                # "rejected a US offer to host a summit", "resigned to allow elections": the
+                # nouns and purpose infinitives inside another event are part of it.
+                if (embedded and hp.event_type is not None and hp.frame in {None, "commit"}
+                        and (tok.pos_ == "NOUN" or tok is not cur or infinitive) and rel != "conj"):
                     return None
                 if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj"}:
                     speaker_tok, _ = _subject(head)
@@ -373,18 +414,25 @@ class EventCoder:
         chain = [tok] + [h for h in tok.ancestors if tok.dep_ in {"xcomp", "conj"}][:1]
         auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
         negs = {c.lower_ for t in chain for c in t.children if c.dep_ == "neg"}
-        if negs & NEG_WORDS or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children):
-            modality = Modality.NEGATED
-        elif auxes & FUTURE_AUX and modality is Modality.ASSERTED:
-            # PLOVER codes a future cooperative act as the promise of it (AGREE), an announced
-            # retreat as CONCEDE, an announced use of force as THREATEN.
+        negated = bool(negs & NEG_WORDS) or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
+        if negated and event_type in COOP_TYPES | {"AGREE", "CONCEDE"}:
+            # PLOVER: refusing cooperation is itself an event ("would not meet", "will not accept").
+            return "REJECT", None, modality if modality is Modality.CLAIMED else Modality.ASSERTED, frame.claimed_by
+        if negated or frame.note.startswith("+denied"):
+            return event_type, mode, Modality.NEGATED, frame.claimed_by
+        future = bool(auxes & FUTURE_AUX) or frame.note.startswith("+intent")
+        if future and modality in {Modality.ASSERTED, Modality.CLAIMED, Modality.INTENDED}:
+            # PLOVER codes an announced cooperative act as the promise of it (AGREE), an
+            # announced retreat as CONCEDE, an announced use of force as THREATEN; the
+            # promise or threat is itself asserted (or claimed, if reported).
+            stated = Modality.CLAIMED if modality is Modality.CLAIMED else Modality.ASSERTED
             if event_type in COOP_TYPES:
-                event_type, mode = "AGREE", None
-            elif event_type == "RETREAT":
-                event_type, mode = "CONCEDE", None
-            elif event_type in MATERIAL_CONFLICT:
-                event_type, mode = "THREATEN", None
-            else:
+                return "AGREE", None, stated, frame.claimed_by
+            if event_type == "RETREAT":
+                return "CONCEDE", None, stated, frame.claimed_by
+            if event_type in MATERIAL_CONFLICT:
+                return "THREATEN", None, stated, frame.claimed_by
+            if modality is Modality.ASSERTED:
                 modality = Modality.INTENDED
         elif auxes & HYPOTHETICAL_AUX and modality is Modality.ASSERTED:
             modality = Modality.HYPOTHETICAL
@@ -523,6 +571,52 @@ def _governing_subject(noun: Token) -> Token | None:
     return None
 
 
+COMPLEMENT_DEPS = {"dobj", "dative", "prep", "xcomp", "ccomp", "attr", "oprd", "pcomp", "pobj", "acomp", "agent",
+                   "nsubjpass"}
+NOT_TARGET_PREPS = {"during", "after", "before", "since", "until", "despite", "because", "following", "amid",
+                    "like", "than", "as", "within"}
+
+
+def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip: set[int]) -> list[Actor]:
+    """The first actor in what the trigger governs when the lexicon's roles found none.
+
+    "demanded an immediate admission by Moscow", "threatened to cut off electricity to
+    Nakhichevan", "rejected an Australian ultimatum": the target sits inside the object
+    or complement. Clauses hanging off a noun (relative clauses), time phrases and the
+    source itself are passed over; places ("in Tokyo") count only when nothing else does.
+    """
+    own = {a.canonical for a in sources}
+    places: list[Actor] = []
+
+    def walk(t: Token, depth: int) -> list[Actor]:
+        if depth > 5:
+            return []
+        for c in t.children:
+            if c.i in skip or c.dep_ not in COMPLEMENT_DEPS and not (depth > 0 and c.dep_ in {"conj", "appos"}):
+                continue
+            if c.dep_ == "prep" and c.lower_ in NOT_TARGET_PREPS:
+                continue
+            found = [a for a in actors.actors_for(c) if a.canonical not in own] if c.pos_ in {"NOUN", "PROPN"} else []
+            if found:
+                if c.dep_ == "pobj" and t.lower_ in LOCATIVE:
+                    places.extend(found)
+                    continue
+                return found
+            deeper = walk(c, depth + 1)
+            if deeper:
+                return deeper
+        return []
+
+    return walk(tok, 0) or places[:1]
+
+
+def _obligation(verb: Token) -> bool:
+    """ "must drop", "should ensure", "has to agree": a clause that states a demand."""
+    if any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children):
+        return True
+    return verb.lemma_ in {"have", "need"} and any(c.dep_ == "xcomp" for c in verb.children)
+
+
 def _between(tok: Token) -> list[Token]:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "between":
@@ -530,6 +624,42 @@ def _between(tok: Token) -> list[Token]:
             if pobj is not None:
                 return [pobj, *pobj.conjuncts]
     return []
+
+
+def _home_country(mentions: list[Mention]) -> str | None:
+    """The country a stretch of text is about: the most named one, the earliest on a tie."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in mentions:
+        if m.actor.country and m.actor.kind in {"state", "group"}:
+            counts[m.actor.country] += 1
+            first.setdefault(m.actor.country, m.start)
+    if not counts:
+        return None
+    return min(counts, key=lambda c: (-counts[c], first[c]))
+
+
+def _fill_home_countries(events: list[Event], doc: Doc, actors: DocActors) -> list[Event]:
+    """Domestic actors the text does not place ("the judge", "opposition leader X",
+    "Islamic fundamentalists") belong to the country their sentence, else their
+    document, is about. The rule string records it (``+home``)."""
+    if not events:
+        return events
+    doc_home = _home_country(actors.mentions)
+    out = []
+    for e in events:
+        in_sent = [m for m in actors.mentions if e.start <= m.start < e.end]
+        home = _home_country(in_sent) or doc_home
+        if home is None:
+            out.append(e)
+            continue
+        changed = {}
+        for role in ("source", "target", "claimed_by"):
+            a = getattr(e, role)
+            if a is not None and a.country is None and a.igo is None and a.kind in {"person", "org", "group"}:
+                changed[role] = replace(a, country=home)
+        out.append(replace(e, **changed, rule=e.rule + "+home") if changed else e)
+    return out
 
 
 def _infer_host_countries(events: list[Event], actors: DocActors) -> list[Event]:
