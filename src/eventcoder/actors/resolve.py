@@ -20,6 +20,12 @@ from ..records import Actor, Mention
 from .dictionary import ActorDictionary, Entry
 
 PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
+# Heads that name a body of people; their modifiers say which ("opposition groups").
+COLLECTIVE_NOUNS = {"group", "groups", "members", "leaders", "elders", "wing", "faction", "factions", "movement",
+                    "coalition", "front", "organization", "organisation", "council", "committee", "alliance",
+                    "association", "network", "supporters", "youths", "men", "women", "figures", "camp", "bloc",
+                    "officers", "chief", "chiefs", "representatives", "circles", "sources", "units", "members"}
 COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
 # "Thousands of Georgians", "members of Hamas": the actor is the "of" phrase.
 QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "members", "group", "groups",
@@ -54,6 +60,8 @@ class DocActors:
         low = tok.lower_
         if low in PRONOUNS:
             return self._pronoun(tok)
+        if low in GROUP_PRONOUNS:
+            return self._group_pronoun(tok)
         if tok.i in self.person_at:
             return self._person_actor(self.person_at[tok.i], tok)
         # A person in apposition or inside the phrase wins over the title or country around it.
@@ -105,9 +113,11 @@ class DocActors:
         document-country rule.
         """
         sector = self._sector_word(tok)
+        words = self._phrase_text(tok)
+        if sector is None and tok.lower_ in COLLECTIVE_NOUNS:
+            sector = self.dictionary.sector_of(words)
         if sector is None:
             return None
-        words = self._phrase_text(tok)
         sector = self.dictionary.sector_of(words) or sector
         place = self._attached_place(tok)
         country = place.actor.country if place is not None else None
@@ -249,6 +259,28 @@ class DocActors:
         earlier = [i for i in self.person_at if i < tok.i]
         if earlier:
             return self.persons[self.person_at[max(earlier)]].renamed(tok.text)
+        return None
+
+    def _group_pronoun(self, tok: Token) -> Actor | None:
+        """It/they: the non-person actor that governs the clause ("Syria says it will not
+        accept"), else the latest non-person subject in this sentence or the two before."""
+        for anc in tok.ancestors:
+            if anc.pos_ not in {"VERB", "AUX"}:
+                continue
+            subj = next((c for c in anc.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i != tok.i
+                         and c.lower_ not in GROUP_PRONOUNS), None)
+            if subj is not None and subj.i < tok.i:
+                found = self.actor_for(subj)
+                if found is not None and found.kind != "person":
+                    return found.renamed(tok.text)
+        sents = [s for s in self.doc.sents if s.start <= tok.i][-3:]
+        for sent in reversed(sents):
+            subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i
+                        and t.lower_ not in GROUP_PRONOUNS | PRONOUNS]
+            for subj in reversed(subjects):
+                found = self.actor_for(subj)
+                if found is not None and found.kind != "person":
+                    return found.renamed(tok.text)
         return None
 
     def _recent_country(self, tok: Token) -> Actor | None:

@@ -572,7 +572,7 @@ def _governing_subject(noun: Token) -> Token | None:
 
 
 COMPLEMENT_DEPS = {"dobj", "dative", "prep", "xcomp", "ccomp", "attr", "oprd", "pcomp", "pobj", "acomp", "agent",
-                   "nsubjpass"}
+                   "nsubjpass", "advmod"}
 NOT_TARGET_PREPS = {"during", "after", "before", "since", "until", "despite", "because", "following", "amid",
                     "like", "than", "as", "within"}
 
