@@ -25,7 +25,7 @@ GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
 COLLECTIVE_NOUNS = {"group", "groups", "members", "leaders", "elders", "wing", "faction", "factions", "movement",
                     "coalition", "front", "organization", "organisation", "council", "committee", "alliance",
                     "association", "network", "supporters", "youths", "men", "women", "figures", "camp", "bloc",
-                    "officers", "chief", "chiefs", "representatives", "circles", "sources", "units", "members"}
+                    "officers", "chief", "chiefs", "representatives", "circles", "sources", "units"}
 COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
 # "Thousands of Georgians", "members of Hamas": the actor is the "of" phrase.
 QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "members", "group", "groups",

@@ -97,6 +97,8 @@ class EventCoder:
     def _match(self, tok: Token) -> Pattern | None:
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma not in {"be", "have", "do"}):
+            if lemma not in self.lexicon.verbs and tok.lower_.endswith("ed"):
+                lemma = tok.lower_[:-1]  # the tagger's odd lemmas: "fined" -> "fin"
             for p in self.lexicon.verbs.get(lemma, ()):
                 if self._verb_fits(tok, p):
                     return p

@@ -113,6 +113,12 @@ def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
     if ("verb" in item) == ("noun" in item):
         raise DataFileError(f"{where}: needs exactly one of 'verb' or 'noun'")
     pos = "verb" if "verb" in item else "noun"
+    for key in ("particle", "object", "then"):
+        value = item.get(key)
+        values = value if isinstance(value, list) else [value] if value is not None else []
+        if any(not isinstance(v, str) for v in values):
+            # YAML 1.1 reads bare on/off/yes/no as booleans: "call on" needs particle: "on".
+            raise DataFileError(f"{where}: field {key!r} must hold words (quote on/off/yes/no)")
     words = str(item[pos]).lower().split()
     if not words:
         raise DataFileError(f"{where}: field {pos!r} is empty")
