@@ -45,15 +45,23 @@ def _fail(exc: EventcoderError) -> typer.Exit:
     return typer.Exit(errors.EXIT_FAILURE)
 
 
-def _results(inputs: list[str], date: str | None, settings: Settings) -> Iterator[CodedDocument | Rejected]:
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, help="Parse in this many processes.")]
+RobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Fetch URLs even where robots.txt forbids.")]
+
+
+def _results(inputs: list[str], date: str | None, settings: Settings, workers: int = 1,
+             ignore_robots: bool = False) -> Iterator[CodedDocument | Rejected]:
     from .ingest.fetch import Fetcher
     from .ingest.files import read_inputs
     from .pipeline import default_coder
 
-    fetcher = Fetcher()
+    fetcher = Fetcher(respect_robots=not ignore_robots)
     coder = default_coder(settings)
-    docs = read_inputs(inputs, date=date, fetch=fetcher.documents)
-    yield from coder.code_documents(docs)
+    docs = read_inputs(inputs, date=date, fetch=fetcher.documents, max_doc_chars=settings.max_doc_chars)
+    try:
+        yield from coder.code_documents(docs, workers=workers)
+    finally:
+        fetcher.close()
 
 
 def _progress(results: Iterator[CodedDocument | Rejected], label: str) -> Iterator[CodedDocument | Rejected]:
@@ -88,6 +96,8 @@ def code(
     = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, json or parquet.")] = "jsonl",
     date: DateOption = None,
+    workers: WorkersOption = 1,
+    ignore_robots: RobotsOption = False,
 ) -> None:
     """Code documents without storing them: one JSON object per event."""
     from .export import write_events
@@ -98,7 +108,7 @@ def code(
 
     def events() -> Iterator[dict[str, Any]]:
         nonlocal total
-        for r in _progress(_results(inputs, date, settings), "coding"):
+        for r in _progress(_results(inputs, date, settings, workers, ignore_robots), "coding"):
             total += 1
             if isinstance(r, Rejected):
                 rejected.append(r)
@@ -118,14 +128,15 @@ def code(
 
 
 @app.command()
-def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None) -> None:
+def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None, workers: WorkersOption = 1,
+           ignore_robots: RobotsOption = False) -> None:
     """Code documents and store documents, actors and events in DuckDB (idempotent)."""
-    from .store import Store
+    from .store import ingest_results
 
     settings = Settings.from_env()
     try:
-        with Store.open(db) as store:
-            summary = store.add_results(_progress(_results(inputs, date, settings), "ingesting"))
+        summary = ingest_results(db, _progress(_results(inputs, date, settings, workers, ignore_robots),
+                                               "ingesting"))
     except EventcoderError as exc:
         raise _fail(exc) from None
     table = Table(title=f"ingest into {db}", show_header=True)

@@ -9,6 +9,7 @@ the title phrase before their name ("Israeli defence minister Benny Gantz",
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
@@ -43,6 +44,39 @@ class DocActors:
     by_token: dict[int, Mention] = field(default_factory=dict)
     persons: dict[str, Actor] = field(default_factory=dict)  # canonical -> person
     person_at: dict[int, str] = field(default_factory=dict)  # token index -> canonical
+    # Computed once: spaCy rebuilds doc.ents and doc.sents on every access, which is
+    # quadratic over a long document.
+    ents: tuple[Span, ...] = ()
+    ent_at: dict[int, Span] = field(default_factory=dict)
+    sents: tuple[Span, ...] = ()
+    _ent_starts: list[int] = field(default_factory=list)
+
+    def index(self) -> None:
+        self.ents = tuple(self.doc.ents)
+        self._ent_starts = [e.start for e in self.ents]
+        self.ent_at = {i: e for e in self.ents for i in range(e.start, e.end)}
+        self.sents = tuple(self.doc.sents)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        lo = bisect.bisect_left(self._ent_starts, span.start)
+        out = []
+        for e in self.ents[lo:]:
+            if e.start >= span.end:
+                break
+            if e.end <= span.end:
+                out.append(e)
+        return out
+
+    def sentences_before(self, i: int, n: int) -> list[Span]:
+        """The sentence holding token ``i`` and the ``n - 1`` before it."""
+        lo, hi = 0, len(self.sents)
+        while lo < hi:  # first sentence starting after i
+            mid = (lo + hi) // 2
+            if self.sents[mid].start <= i:
+                lo = mid + 1
+            else:
+                hi = mid
+        return list(self.sents[max(0, lo - n):lo])
 
     # ---- public queries -------------------------------------------------------------
 
@@ -249,7 +283,7 @@ class DocActors:
         if depth > 3:
             return None
         doc = self.doc
-        sents = [s for s in doc.sents if s.start <= tok.i][-4:]
+        sents = self.sentences_before(tok.i, 4)
         for sent in reversed(sents):
             subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i]
             for subj in reversed(subjects):
@@ -273,7 +307,7 @@ class DocActors:
                 found = self.actor_for(subj)
                 if found is not None and found.kind != "person":
                     return found.renamed(tok.text)
-        sents = [s for s in self.doc.sents if s.start <= tok.i][-3:]
+        sents = self.sentences_before(tok.i, 3)
         for sent in reversed(sents):
             subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i
                         and t.lower_ not in GROUP_PRONOUNS | PRONOUNS]
@@ -294,7 +328,7 @@ class DocActors:
         """A named organisation the dictionaries do not know is kept under its own name."""
         if tok.ent_type_ not in {"ORG", "NORP"}:
             return None
-        ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
+        ent = self.ent_at.get(tok.i)
         if ent is None:
             return None
         sector = self.dictionary.sector_of(ent.text)
@@ -321,6 +355,7 @@ class ActorResolver:
 
     def resolve(self, doc: Doc) -> DocActors:
         state = DocActors(doc, self.dictionary)
+        state.index()
         self._gazetteer(doc, state)
         self._persons(doc, state)
         state.mentions.sort(key=lambda m: m.start)
@@ -337,7 +372,7 @@ class ActorResolver:
             entry = self._entries[span.label_]
             # "Jordan" inside the person "Michael Jordan" is not the country.
             if any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                   for e in doc.ents):
+                   for e in state.ents):
                 continue
             if entry.kind in ("name", "demonym", "capital"):
                 actor = Actor(span.text, entry.canonical, entry.country, None,
@@ -355,7 +390,7 @@ class ActorResolver:
 
     def _persons(self, doc: Doc, state: DocActors) -> None:
         titles = self.dictionary.titles
-        for ent in doc.ents:
+        for ent in state.ents:
             if ent.label_ != "PERSON":
                 continue
             span = self._clean_name(doc, ent)

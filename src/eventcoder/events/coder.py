@@ -63,7 +63,7 @@ class EventCoder:
 
     def code(self, doc: Doc, document: Document, actors: DocActors, max_sentence_chars: int) -> list[Event]:
         events: list[Event] = []
-        for sent in doc.sents:
+        for sent in actors.sents:
             if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
                 continue
             events.extend(self._code_sentence(sent, document, actors))
@@ -447,7 +447,7 @@ class EventCoder:
               actors: DocActors) -> Event:
         start, end = _sentence_offsets(sent)
         context = tuple(dict.fromkeys(p.context + self._contexts(tok)))
-        resolved = self.dates.resolve(sent, tok, document.date)
+        resolved = self.dates.resolve(actors.ents_in(sent), tok, document.date)
         confidence = BASE_CONFIDENCE[p.pos]
         if ":" in rule.split(p.name, 1)[-1]:
             confidence -= 0.1
@@ -495,7 +495,7 @@ class EventCoder:
                     if m is not None and m.actor.kind == "state":
                         return Location(m.text, m.actor.country)
                     if g.ent_type_ in {"GPE", "LOC", "FAC"}:
-                        ent = next((e for e in sent.ents if e.start <= g.i < e.end), None)
+                        ent = actors.ent_at.get(g.i)
                         return Location(ent.text if ent is not None else g.text, None)
         return None
 

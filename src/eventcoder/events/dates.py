@@ -51,9 +51,10 @@ def _past_year(month: int, day: int, pub: dt.date) -> int:
 
 
 class DateResolver:
-    def resolve(self, sent: Span, trigger: Token, pub_date: str | None) -> ResolvedDate:
+    def resolve(self, sent_ents: list[Span], trigger: Token, pub_date: str | None) -> ResolvedDate:
+        """The trigger's date from the sentence's DATE/TIME entities, else the publication date."""
         pub = _parse_pub(pub_date)
-        ents = [e for e in sent.ents if e.label_ in {"DATE", "TIME"}]
+        ents = [e for e in sent_ents if e.label_ in {"DATE", "TIME"}]
         # Prefer a date attached to the trigger's own clause.
         near = [e for e in ents if e.root.head.i == trigger.i or trigger in e.root.ancestors
                 or e.root.head.head.i == trigger.i]

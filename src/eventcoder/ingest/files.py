@@ -25,20 +25,24 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-# Files above this are rejected before they are read: nothing that large is one article.
-MAX_FILE_BYTES = 50_000_000
+# Byte limits follow the character limit on a document (Settings.max_doc_chars): UTF-8
+# text needs at most 4 bytes a character; an HTML page or a JSONL line (which may hold
+# HTML) is allowed 20 bytes of markup a character. Larger inputs are rejected unread.
+TEXT_BYTES_PER_CHAR = 4
+HTML_BYTES_PER_CHAR = 20
+DEFAULT_MAX_DOC_CHARS = 1_000_000
 
 Result = Document | Rejected
 Fetcher = Callable[[str], Iterable[Result]]
 
 
 def read_inputs(inputs: Iterable[str], *, date: str | None = None, fetch: Fetcher | None = None,
-                stdin: IO[str] | None = None) -> Iterator[Result]:
+                stdin: IO[str] | None = None, max_doc_chars: int = DEFAULT_MAX_DOC_CHARS) -> Iterator[Result]:
     """Every document named by ``inputs``, in order; ``date`` fills in missing publication dates."""
     if date is not None:
         _check_date(date)
     for item in inputs:
-        for result in _read_one(item, fetch, stdin):
+        for result in _read_one(item, fetch, stdin, max_doc_chars):
             if isinstance(result, Document) and result.date is None and date is not None:
                 result = make_document(result.text, id=result.id, title=result.title, date=date,
                                        url=result.url, author=result.author, source=result.source)
@@ -52,9 +56,9 @@ def _check_date(date: str) -> None:
         raise InputError(f"--date must be YYYY-MM-DD, got {date!r}") from None
 
 
-def _read_one(item: str, fetch: Fetcher | None, stdin: IO[str] | None) -> Iterator[Result]:
+def _read_one(item: str, fetch: Fetcher | None, stdin: IO[str] | None, max_chars: int) -> Iterator[Result]:
     if item == "-":
-        yield from read_jsonl_lines(stdin or sys.stdin, "stdin")
+        yield from read_jsonl_lines(_bounded_lines(stdin or sys.stdin, max_chars * HTML_BYTES_PER_CHAR), "stdin")
         return
     if item.startswith(("http://", "https://")):
         if fetch is None:
@@ -68,11 +72,11 @@ def _read_one(item: str, fetch: Fetcher | None, stdin: IO[str] | None) -> Iterat
             for name in sorted(files):
                 child = Path(root) / name
                 if _suffix(child) in ALL_SUFFIXES:
-                    yield from read_file(child)
+                    yield from read_file(child, max_chars)
         return
     if not path.exists():
         raise InputError(f"{item}: no such file or folder")
-    yield from read_file(path)
+    yield from read_file(path, max_chars)
 
 
 def _suffix(path: Path) -> str:
@@ -82,8 +86,8 @@ def _suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def read_file(path: Path) -> Iterator[Result]:
-    """One file: JSONL gives many documents, text and HTML one."""
+def read_file(path: Path, max_doc_chars: int = DEFAULT_MAX_DOC_CHARS) -> Iterator[Result]:
+    """One file: JSONL gives many documents (streamed), text and HTML one."""
     source = str(path)
     kind = _suffix(path)
     if kind not in ALL_SUFFIXES:
@@ -94,21 +98,28 @@ def read_file(path: Path) -> Iterator[Result]:
     except OSError as exc:
         yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc.strerror}")
         return
-    if size > MAX_FILE_BYTES:
-        yield Rejected(source, source, Reason.TOO_LARGE.value, f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        return
     if kind in JSONL_SUFFIXES:
         opener = gzip.open if path.suffix.lower() == ".gz" else open
         try:
             with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-                yield from read_jsonl_lines(fh, source)
+                yield from read_jsonl_lines(_bounded_lines(fh, max_doc_chars * HTML_BYTES_PER_CHAR), source)
         except (OSError, EOFError) as exc:
             yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc}")
         return
+    limit = max_doc_chars * (HTML_BYTES_PER_CHAR if kind in HTML_SUFFIXES else TEXT_BYTES_PER_CHAR)
+    if size > limit:
+        yield Rejected(source, source, Reason.TOO_LARGE.value,
+                       f"{size:,} bytes; the limit is {limit:,} (EVENTCODER_MAX_DOC_CHARS={max_doc_chars:,})")
+        return
     try:
-        raw = path.read_bytes()
         if path.suffix.lower() == ".gz":
-            raw = gzip.decompress(raw)
+            with gzip.open(path, "rb") as gz:
+                raw = gz.read(limit + 1)  # a gzip bomb stops here
+            if len(raw) > limit:
+                yield Rejected(source, source, Reason.TOO_LARGE.value, f"more than {limit:,} bytes uncompressed")
+                return
+        else:
+            raw = path.read_bytes()
     except (OSError, EOFError) as exc:
         yield Rejected(source, source, Reason.DECODE.value, f"cannot read: {exc}")
         return
@@ -165,12 +176,35 @@ def document_from_html(html: str, *, source: str, doc_id: str | None, url: str |
                         url=url, author=author or extracted.author, source=source)
 
 
+class _Oversized(str):
+    """A JSONL line longer than the limit; only its length is kept."""
+
+
+def _bounded_lines(fh: IO[str], limit: int) -> Iterator[str]:
+    """Lines of ``fh``, never holding more than ``limit`` characters of one in memory."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith("\n"):
+            while True:  # drain the rest of the monster line
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield _Oversized("")
+            continue
+        yield line
+
+
 def read_jsonl_lines(lines: Iterable[str], source: str) -> Iterator[Result]:
     """One document per line; a bad line is rejected with its line number, the rest go on."""
     for n, line in enumerate(lines, 1):
+        where = f"{source}:{n}"
+        if isinstance(line, _Oversized):
+            yield Rejected(where, where, Reason.TOO_LARGE.value, f"line {n} is longer than the size limit")
+            continue
         if not line.strip():
             continue
-        where = f"{source}:{n}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -7,6 +7,10 @@ parser respects the boundaries it sets.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,16 +25,29 @@ def make_sentence_hints(nlp: Language, name: str, abbreviations: list[str]) -> S
     return SentenceHints(abbreviations)
 
 
+# A run this long with no sentence-final punctuation is no sentence (a table, a list, a
+# scraper's soup): break it, so the parser's cost and the coder's work stay bounded.
+MAX_RUN_TOKENS = 256
+FINAL_PUNCT = frozenset({".", "!", "?", ";"})
+
+
 class SentenceHints:
-    """Start a sentence after a line break; never after a rank or title abbreviation."""
+    """Start a sentence after a line break and inside over-long runs; never after a rank
+    or title abbreviation."""
 
     def __init__(self, abbreviations: list[str]) -> None:
         self.abbreviations = frozenset(abbreviations)
         self.bare = frozenset(a.rstrip(".") for a in abbreviations)
 
     def __call__(self, doc: Doc) -> Doc:
+        run = 0
         for i in range(1, len(doc)):
             prev, tok = doc[i - 1], doc[i]
+            run = 0 if prev.text in FINAL_PUNCT or "\n" in prev.whitespace_ else run + 1
+            if run >= MAX_RUN_TOKENS:
+                tok.is_sent_start = True
+                run = 0
+                continue
             if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
                 tok.is_sent_start = True
                 if i + 1 < len(doc) and not tok.is_punct and not doc[i + 1].is_space:
@@ -47,6 +64,45 @@ class SentenceHints:
         return doc
 
 
+class BoundedTokenizer:
+    """spaCy's tokenizer, but a whitespace-free run longer than ``max_chars`` is cut into
+    pieces of that size first. The tokenizer strips affixes one at a time, so a 40,000
+    character run of brackets takes minutes; cut, it takes milliseconds. The text (and
+    every character offset) is unchanged."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc], max_chars: int = 100) -> None:
+        self.tokenizer = tokenizer
+        self.max_chars = max_chars
+        self.long_run = re.compile(r"\S{%d,}" % (max_chars + 1))
+
+    def __call__(self, text: str) -> Doc:
+        if not self.long_run.search(text):
+            return self.tokenizer(text)
+        docs: list[Doc] = []
+        breaks: list[int] = []  # token indices where a cut run begins or ends: sentence starts
+        pos = n = 0
+        for m in self.long_run.finditer(text):
+            if m.start() > pos:
+                docs.append(self.tokenizer(text[pos:m.start()]))
+                n += len(docs[-1])
+            run = m.group()
+            pieces = [run[i:i + self.max_chars] for i in range(0, len(run), self.max_chars)]
+            docs.append(Doc(self.tokenizer.vocab, words=pieces, spaces=[False] * len(pieces)))  # type: ignore[attr-defined]
+            breaks += [n, n + len(pieces)]
+            n += len(pieces)
+            pos = m.end()
+        if pos < len(text):
+            docs.append(self.tokenizer(text[pos:]))
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+        for i in breaks:
+            if 0 < i < len(doc):
+                doc[i].is_sent_start = True
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)  # add_special_case, vocab, ...
+
+
 def load_nlp(model: str, abbreviations: list[str]) -> Language:
     """Load the English model; tokens like "Brig." stay whole so they never end a sentence."""
     try:
@@ -58,5 +114,6 @@ def load_nlp(model: str, abbreviations: list[str]) -> Language:
         ) from exc
     for abbr in abbreviations:
         nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])  # type: ignore[union-attr]
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # type: ignore[assignment]
     nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": abbreviations})
     return nlp

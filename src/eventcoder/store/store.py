@@ -1,15 +1,22 @@
 """The one class that owns the DuckDB file: connection, transactions, migrations, queries.
 
-DuckDB allows one writing process per file. Ingest holds the write connection for
-its run and commits after every batch, so an interrupted run keeps what it committed;
-readers open the file read-only (``Store.open(path, read_only=True)``), which works
-whenever no other process holds it for writing.
+DuckDB's model is one process with the file open for writing, or any number of
+processes with it open read-only, never both at once. eventcoder lives with it so:
+
+- `ingest` (`ingest_results`) codes documents without holding the file and opens it
+  only to write a batch: one transaction per batch (default 50 documents), then closes
+  it. A killed ingest keeps every committed batch; the rerun skips those documents as
+  unchanged and goes on, so the end state equals an uninterrupted run.
+- readers (CLI queries, the web server) open read-only for the length of one query,
+  and both sides wait (``wait`` seconds, with backoff) for the other's lock to clear
+  instead of failing at once.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +44,43 @@ class IngestSummary:
     errors: int = 0
     events: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # the first MAX_KEPT_REJECTIONS, for the report
+
+    def reject(self, r: Rejected) -> None:
+        if r.status.value == "skipped":
+            self.skipped += 1
+        else:
+            self.errors += 1
+        self.reasons[r.reason] = self.reasons.get(r.reason, 0) + 1
+        if len(self.rejected) < MAX_KEPT_REJECTIONS:
+            self.rejected.append(r)
+
+
+MAX_KEPT_REJECTIONS = 1000  # every rejection is stored in the database; the summary keeps a sample
+
+
+def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected], batch_size: int = 50,
+                   wait: float = 60.0) -> IngestSummary:
+    """Store a stream of results, opening the database only to write each batch (see module doc)."""
+    summary = IngestSummary()
+    for batch in _batches(results, batch_size):
+        with Store.open(path, wait=wait) as store:
+            store._write_batch(batch, summary)
+    if summary.documents == 0:
+        with Store.open(path, wait=wait):
+            pass  # an empty run still leaves a migrated database behind
+    return summary
+
+
+def _batches(results: Iterable[CodedDocument | Rejected], size: int) -> Iterator[list[CodedDocument | Rejected]]:
+    batch: list[CodedDocument | Rejected] = []
+    for r in results:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _actor_cols(a: Actor | None) -> list[Any]:
@@ -108,15 +151,25 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> Store:
+    def open(cls, path: str | Path, read_only: bool = False, wait: float = 30.0) -> Store:
+        """Connect (and migrate, when writing); wait up to ``wait`` s for another process's lock."""
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
             raise StoreError(f"{path}: no such database (run `eventcoder ingest` first)")
-        try:
-            conn = duckdb.connect(path, read_only=read_only)
-        except duckdb.Error as exc:
-            hint = " (another process is writing to it?)" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open {path}: {exc}{hint}") from None
+        deadline = time.monotonic() + wait
+        delay = 0.05
+        while True:
+            try:
+                conn = duckdb.connect(path, read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                locked = "lock" in str(exc).lower()
+                if locked and time.monotonic() + delay < deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                hint = f" (another process held it for more than {wait:g} s)" if locked else ""
+                raise StoreError(f"cannot open {path}: {exc}{hint}") from None
         if not read_only:
             migrations.apply(conn)
         return cls(conn, path, read_only)
@@ -136,13 +189,7 @@ class Store:
                     batch_size: int = 50) -> IngestSummary:
         """Store coded documents and rejections; a batch is one transaction."""
         summary = summary or IngestSummary()
-        batch: list[CodedDocument | Rejected] = []
-        for r in results:
-            batch.append(r)
-            if len(batch) >= batch_size:
-                self._write_batch(batch, summary)
-                batch = []
-        if batch:
+        for batch in _batches(results, batch_size):
             self._write_batch(batch, summary)
         return summary
 
@@ -162,12 +209,7 @@ class Store:
 
     def _write_rejected(self, r: Rejected, summary: IngestSummary) -> None:
         status = r.status.value
-        if status == "skipped":
-            summary.skipped += 1
-        else:
-            summary.errors += 1
-        summary.reasons[r.reason] = summary.reasons.get(r.reason, 0) + 1
-        summary.rejected.append(r)
+        summary.reject(r)
         existing = self.conn.execute("SELECT status FROM documents WHERE doc_id = ?", [r.doc_id]).fetchone()
         if existing and existing[0] == "ok":
             return  # never replace a stored document by a failed re-read of it
@@ -186,11 +228,8 @@ class Store:
                 summary.unchanged += 1
                 return
             # Same id, different text: keep what is stored, report the clash.
-            rej = Rejected(d.id, d.source or "", "duplicate",
-                           "another document with this id and different text is already stored")
-            summary.skipped += 1
-            summary.reasons["duplicate"] = summary.reasons.get("duplicate", 0) + 1
-            summary.rejected.append(rej)
+            summary.reject(Rejected(d.id, d.source or "", "duplicate",
+                                    "another document with this id and different text is already stored"))
             return
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", [d.id])
         self.conn.execute(
