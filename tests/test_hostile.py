@@ -81,7 +81,8 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_hostile_texts_never_break_the_coder(coder: Coder, tmp_path: Path) -> None:
     texts = [
-        "", " ", "\x00\x01", "(" * 20_000 + ")" * 20_000, "a" * 50_000, "\u202e\u0627\u0644\u0639\u0631\u0627\u0642\U0001f525" * 500,
+        "", " ", "\x00\x01", "(" * 20_000 + ")" * 20_000, "a" * 50_000,
+        "\u202e\u0627\u0644\u0639\u0631\u0627\u0642\U0001f525" * 500,
         "Hamas." * 3000, "(" * 5000 + ")" * 5000, "Mr. " * 2000, "\n" * 10_000, "U.S." * 4000,
         "Israel attacked Iran. " * 2000,
     ]

@@ -282,7 +282,6 @@ class DocActors:
         """He/she: the person who was last the subject, in this sentence or the three before."""
         if depth > 3:
             return None
-        doc = self.doc
         sents = self.sentences_before(tok.i, 4)
         for sent in reversed(sents):
             subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i]

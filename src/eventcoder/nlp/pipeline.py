@@ -8,11 +8,11 @@ parser respects the boundaries it sets.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from ..errors import ConfigError
@@ -70,10 +70,10 @@ class BoundedTokenizer:
     character run of brackets takes minutes; cut, it takes milliseconds. The text (and
     every character offset) is unchanged."""
 
-    def __init__(self, tokenizer: Callable[[str], Doc], max_chars: int = 100) -> None:
+    def __init__(self, tokenizer: Tokenizer, max_chars: int = 100) -> None:
         self.tokenizer = tokenizer
         self.max_chars = max_chars
-        self.long_run = re.compile(r"\S{%d,}" % (max_chars + 1))
+        self.long_run = re.compile(rf"\S{{{max_chars + 1},}}")
 
     def __call__(self, text: str) -> Doc:
         if not self.long_run.search(text):
@@ -87,7 +87,7 @@ class BoundedTokenizer:
                 n += len(docs[-1])
             run = m.group()
             pieces = [run[i:i + self.max_chars] for i in range(0, len(run), self.max_chars)]
-            docs.append(Doc(self.tokenizer.vocab, words=pieces, spaces=[False] * len(pieces)))  # type: ignore[attr-defined]
+            docs.append(Doc(self.tokenizer.vocab, words=pieces, spaces=[False] * len(pieces)))
             breaks += [n, n + len(pieces)]
             n += len(pieces)
             pos = m.end()
@@ -114,6 +114,6 @@ def load_nlp(model: str, abbreviations: list[str]) -> Language:
         ) from exc
     for abbr in abbreviations:
         nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])  # type: ignore[union-attr]
-    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # type: ignore[assignment]
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": abbreviations})
     return nlp
