@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from eventcoder.store import Store
 from tests.conftest import ROOT

@@ -18,10 +18,10 @@ from eventcoder.errors import EXIT_PARTIAL
 from eventcoder.ingest.fetch import USER_AGENT, Fetcher
 from eventcoder.records import Document, Rejected
 
-ARTICLE = ("<html><head><title>Border talks</title></head><body><nav>Home | World | Sport</nav><article>"
-           "<h1>Border talks</h1><p>Kenya and Ethiopia held talks in Nairobi on Monday about the disputed border.</p>"
-           "<p>Officials said a second round would follow in Addis Ababa next month.</p></article>"
-           "<footer>Copyright</footer></body></html>").encode()
+ARTICLE = (b"<html><head><title>Border talks</title></head><body><nav>Home | World | Sport</nav><article>"
+           b"<h1>Border talks</h1><p>Kenya and Ethiopia held talks in Nairobi on Monday about the disputed border.</p>"
+           b"<p>Officials said a second round would follow in Addis Ababa next month.</p></article>"
+           b"<footer>Copyright</footer></body></html>")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -95,10 +95,10 @@ class Handler(BaseHTTPRequestHandler):
             elif path == "/image":
                 self._send(200, b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "image/png")
             elif path == "/feed.xml":
-                feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
-                        "<item><title>a</title><link>/page</link></item>"
-                        "<item><title>b</title><link>/plain</link></item>"
-                        "<item><title>c</title><link>/missing</link></item></channel></rss>").encode()
+                feed = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+                        b"<item><title>a</title><link>/page</link></item>"
+                        b"<item><title>b</title><link>/plain</link></item>"
+                        b"<item><title>c</title><link>/missing</link></item></channel></rss>")
                 self._send(200, feed, "application/rss+xml")
             else:
                 self._send(404, b"?")

@@ -59,8 +59,8 @@ def test_ids_do_not_depend_on_batch_order_or_size(coder: Coder, texts: list[str]
 
 
 def test_ids_do_not_depend_on_worker_count(coder: Coder) -> None:
-    from tests.conftest import EXAMPLES
     from eventcoder.ingest.files import read_inputs
+    from tests.conftest import EXAMPLES
 
     docs = [d for d in read_inputs([str(EXAMPLES / "articles")]) if not hasattr(d, "reason")]
     one = {r.document.id: [e.to_dict() for e in r.events] for r in coder.code_documents(docs)
