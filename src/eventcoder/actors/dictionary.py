@@ -19,6 +19,10 @@ from ..errors import DataFileError
 
 STATE_KINDS = ("name", "demonym", "capital")
 
+# PLOVER v2 actor sector codes (shared/eval/plover/codebook.json, actors.sector_codes).
+SECTOR_CODES = frozenset({"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS",
+                          "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"})
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -113,6 +117,8 @@ class ActorDictionary:
             if not isinstance(data, dict):
                 raise DataFileError(f"{name}: must map sector codes to lists of words")
             for code, words in data.items():
+                if code not in SECTOR_CODES:
+                    raise DataFileError(f"{name}: {code!r} is not a PLOVER sector code ({', '.join(sorted(SECTOR_CODES))})")
                 for w in _str_list(name, f"sector {code}", words):
                     sectors[w.lower()] = str(code)
         titles = _load_titles(settings)

@@ -104,6 +104,10 @@ class DocActors:
             return person
         mention = self.by_token.get(tok.i)
         if mention is not None:
+            if mention.actor.kind == "group" and mention.actor.country is None:
+                place = self._attached_place(tok)
+                if place is not None:
+                    return replace(mention.actor, country=place.actor.country)
             return self.state_actor(mention)
         if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
             return self._recent_country(tok)
@@ -249,6 +253,10 @@ class DocActors:
                 m = self.by_token.get(child.i)
                 if m is not None and m.actor.kind != "person":
                     return m
+                for grand in child.lefts:  # "US Predator attacks", "Israeli army units"
+                    m = self.by_token.get(grand.i) if grand.dep_ in {"amod", "compound", "nmod"} else None
+                    if m is not None and m.actor.kind != "person":
+                        return m
         for child in tok.rights:
             if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
                 for pobj in child.children:
@@ -373,7 +381,11 @@ class ActorResolver:
             if any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end and len(e) > len(span)
                    for e in state.ents):
                 continue
-            if entry.kind in ("name", "demonym", "capital"):
+            if entry.kind == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
+                # "ethnic Albanians in Serbia" are a group of that state's residents, not Albania.
+                name = f"ethnic {span.text}"
+                actor = Actor(name, name, None, None, "CVL", None, "group")
+            elif entry.kind in ("name", "demonym", "capital"):
                 actor = Actor(span.text, entry.canonical, entry.country, None,
                               "GOV" if entry.kind == "capital" else None, None, "state")
             elif entry.kind == "igo":
@@ -424,7 +436,9 @@ class ActorResolver:
         """A country attached to the name itself: "Jordan's visiting King Abdullah",
         "King Hassan of Morocco", "Sidhoum, Algeria's leading activist"."""
         head = span.root
-        cands = [c for c in head.children if c.dep_ in {"poss", "amod", "compound", "nmod"} and c.i < span.start]
+        # Anything that modifies the name from the left, nearest first: "Lebanon's new President X".
+        cands = [t for t in reversed(span.doc[head.left_edge.i:span.start])
+                 if t.dep_ in {"poss", "amod", "compound", "nmod"}]
         cands += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i == span.end
                   for g in c.children if g.dep_ == "pobj"]
         for appos in (c for c in head.children if c.dep_ == "appos"):

@@ -40,6 +40,8 @@ PLACE_TARGET_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 BASE_CONFIDENCE = {"verb": 0.85, "noun": 0.75}
 NOMINAL_PATH = {"dobj", "pobj", "prep", "compound", "nmod", "amod", "pcomp", "appos"}
 OBLIGATION = {"must", "should"}
+PREPARE_VERBS = {"prepare", "ready", "gear"}
+VOICED_BY_PROTEST = {"REQUEST", "ACCUSE", "PROTEST", "REJECT"}
 
 
 @dataclass(frozen=True)
@@ -151,12 +153,21 @@ class EventCoder:
             sources, targets, rule = self._verb_args(tok, p, actors)
         else:
             sources, targets, rule = self._noun_args(tok, p, actors)
+        if not sources and p.event_type == "ASSAULT" and targets and p.pos == "verb" and _agentless(tok):
+            # "A roadside bombing killed one soldier", "civilians were killed in a bombing":
+            # the attack is real even though the text names no attacker (PLOVER sector UAF).
+            sources = [Actor("unidentified attackers", "unidentified attackers", None, None, "UAF", None, "unknown")]
+            rule += ":unidentified"
         if not sources:
             return
         reciprocal = False
-        mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"}
+        mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"} or any(
+            c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
         if not targets and len(sources) > 1 and mutual:
             sources, targets, reciprocal = sources[:1], sources[1:], True
+        if not targets and p.event_type == "PROTEST":
+            targets = self._protest_aim(tok, actors, sources)
+            rule += ":aim" if targets else ""
         if not targets and p.event_type in PLACE_TARGET_TYPES:
             # "Turkish jets struck positions in northern Syria": an attack on a place targets its state.
             place = self._location(tok, sent, actors)
@@ -303,6 +314,11 @@ class EventCoder:
         targets = self._targets(tok, p, actors, None)
         if not targets:
             targets = _complement_actors(tok, actors, sources, skip=set())
+            if not targets and tok.dep_ == "dobj":
+                # "opened investigations against X": the light verb holds the noun's target
+                subj, _ = _subject(tok.head)
+                skip = {tok.i} | ({subj.i} if subj is not None else set())
+                targets = _complement_actors(tok.head, actors, sources, skip=skip)
             rule += ":complement" if targets else ""
         return sources, targets, rule
 
@@ -338,6 +354,9 @@ class EventCoder:
             hp = self._match(head)
             if rel == "ccomp" and _obligation(cur) and hp is not None and hp.frame == "speech":
                 return None  # "Russia said Sudan must return it": coded as the speaker's demand
+            if (cur is tok and rel in {"advcl", "xcomp", "acl"} and p.event_type in VOICED_BY_PROTEST
+                    and self._protest_at(head)):
+                return None  # "staged demonstrations to demand reforms": the demand is the protest's aim
             if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
                                           "acl", "relcl", "compound", "nmod", "amod"}:
                 # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it.
@@ -358,10 +377,12 @@ class EventCoder:
                         speaker = found[0] if found else None
                     if speaker is not None and modality is Modality.ASSERTED:
                         modality, claimed_by, note = Modality.CLAIMED, speaker, f"+claimed:{hp.name}"
-                elif hp.frame == "deny" and rel in {"ccomp", "xcomp", "dobj", "pcomp"}:
-                    modality, note = Modality.NEGATED, f"+denied:{hp.name}"
+                elif hp.frame in {"deny", "fail"} and rel in {"ccomp", "xcomp", "dobj", "pcomp"}:
+                    modality, note = Modality.NEGATED, f"+{'denied' if hp.frame == 'deny' else 'failed'}:{hp.name}"
                 elif hp.frame == "intent" and rel in {"xcomp", "ccomp"} and modality is Modality.ASSERTED:
                     modality, note = Modality.INTENDED, f"+intent:{hp.name}"
+                    if head.lemma_ in PREPARE_VERBS:
+                        note = f"+prepare:{hp.name}"
             if head.lemma_ in CLAIM_COPULA and rel == "ccomp":
                 subj = next((s for s in head.children if s.dep_ == "nsubj"), None)
                 sp = self._match(subj) if subj is not None else None
@@ -378,6 +399,29 @@ class EventCoder:
         if according is not None and modality is Modality.ASSERTED:
             modality, claimed_by, note = Modality.CLAIMED, according, "+claimed:according_to"
         return Frame(modality, claimed_by, note)
+
+    def _protest_at(self, verb: Token) -> bool:
+        """Is ``verb`` a protest, itself or through its object ("staged rallies")?"""
+        for t in [verb, *(c for c in verb.children if c.dep_ == "dobj")]:
+            p = self._match(t)
+            if p is not None and p.event_type == "PROTEST":
+                return True
+        return False
+
+    def _protest_aim(self, tok: Token, actors: DocActors, sources: list[Actor]) -> list[Actor]:
+        """Whom a protest is aimed at, from its purpose: "to demand the resignation of X",
+        "calling for independence from Iraq", "in protest of the government's refusal"."""
+        verb = tok.head if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "pobj"} else tok
+        for holder in dict.fromkeys([tok, verb]):
+            for c in holder.children:
+                if c.dep_ in {"advcl", "xcomp", "acl"} or (c.dep_ == "prep" and any(
+                        g.lemma_ in {"protest", "defiance", "opposition", "response"} for g in c.children)):
+                    found = _complement_actors(c, actors, sources, skip=set())
+                    if not found and c.dep_ != "prep":
+                        found = [a for a in actors.actors_for(c) if a.canonical not in {s.canonical for s in sources}]
+                    if found:
+                        return found
+        return []
 
     def _noun_speaker(self, noun: Token, actors: DocActors) -> Actor | None:
         for c in noun.children:
@@ -414,20 +458,28 @@ class EventCoder:
         mode = p.mode
         modality = frame.modality
         chain = [tok] + [h for h in tok.ancestors if tok.dep_ in {"xcomp", "conj"}][:1]
+        if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.pos_ in {"VERB", "AUX"}:
+            chain.append(tok.head)  # "will extend the curfew": the noun's verb carries tense and negation
         auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
         negs = {c.lower_ for t in chain for c in t.children if c.dep_ == "neg"}
         negated = bool(negs & NEG_WORDS) or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
-        if negated and event_type in COOP_TYPES | {"AGREE", "CONCEDE"}:
-            # PLOVER: refusing cooperation is itself an event ("would not meet", "will not accept").
-            return "REJECT", None, modality if modality is Modality.CLAIMED else Modality.ASSERTED, frame.claimed_by
-        if negated or frame.note.startswith("+denied"):
+        if p.frame == "commit" and any(c.dep_ == "neg" for x in tok.children if x.dep_ == "xcomp"
+                                       for c in x.children):
+            negated = True  # "vowed not to return the Golan": a promise not to is a refusal
+        stated = Modality.CLAIMED if modality is Modality.CLAIMED else Modality.ASSERTED
+        coop = event_type in COOP_TYPES | {"AGREE", "CONCEDE"}
+        if coop and (negated or frame.note.startswith("+failed")):
+            # PLOVER: refusing cooperation is itself an event ("would not meet", "failed to agree").
+            return "REJECT", None, stated, frame.claimed_by
+        if negated or frame.note.startswith(("+denied", "+failed")):
             return event_type, mode, Modality.NEGATED, frame.claimed_by
+        if frame.note.startswith("+prepare") and event_type in MATERIAL_CONFLICT:
+            return "MOBILIZE", None, stated, frame.claimed_by  # "prepared to resume shelling"
         future = bool(auxes & FUTURE_AUX) or frame.note.startswith("+intent")
         if future and modality in {Modality.ASSERTED, Modality.CLAIMED, Modality.INTENDED}:
             # PLOVER codes an announced cooperative act as the promise of it (AGREE), an
             # announced retreat as CONCEDE, an announced use of force as THREATEN; the
             # promise or threat is itself asserted (or claimed, if reported).
-            stated = Modality.CLAIMED if modality is Modality.CLAIMED else Modality.ASSERTED
             if event_type in COOP_TYPES:
                 return "AGREE", None, stated, frame.claimed_by
             if event_type == "RETREAT":
@@ -574,7 +626,7 @@ def _governing_subject(noun: Token) -> Token | None:
 
 
 COMPLEMENT_DEPS = {"dobj", "dative", "prep", "xcomp", "ccomp", "attr", "oprd", "pcomp", "pobj", "acomp", "agent",
-                   "nsubjpass", "advmod"}
+                   "nsubjpass", "advmod", "prt"}
 NOT_TARGET_PREPS = {"during", "after", "before", "since", "until", "despite", "because", "following", "amid",
                     "like", "than", "as", "within"}
 
@@ -594,7 +646,11 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
         if depth > 5:
             return []
         for c in t.children:
-            if c.i in skip or c.dep_ not in COMPLEMENT_DEPS and not (depth > 0 and c.dep_ in {"conj", "appos"}):
+            if c.i in skip:
+                continue
+            nested = depth > 0 and (c.dep_ in {"conj", "appos", "acl"}
+                                    or (c.dep_ in {"nsubj", "nsubjpass"} and t.dep_ in {"ccomp", "xcomp"}))
+            if c.dep_ not in COMPLEMENT_DEPS and not nested:
                 continue
             if c.dep_ == "prep" and c.lower_ in NOT_TARGET_PREPS:
                 continue
@@ -610,6 +666,15 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
         return []
 
     return walk(tok, 0) or places[:1]
+
+
+def _agentless(verb: Token) -> bool:
+    """A main-clause passive with no "by" agent: "three civilians were killed in a bombing".
+
+    Background clauses ("the town where 24 people were killed") do not count."""
+    if any(t.dep_ in {"relcl", "acl"} for t in [verb, *verb.ancestors]):
+        return False
+    return any(c.dep_ == "nsubjpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children)
 
 
 def _obligation(verb: Token) -> bool:
