@@ -127,3 +127,21 @@ def test_sentence_cap_skips_only_the_long_sentence(cap: int) -> None:
     result = c.code_document(make_document(text, date="2024-01-01"))
     assert isinstance(result, CodedDocument)
     assert [(e.event_type, e.source.country if e.source else None) for e in result.events] == [("SANCTION", "CHL")]
+
+
+def test_a_coder_failure_costs_one_document_not_the_batch(coder: Coder, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = coder.coder.code
+
+    def flaky(doc, document, actors, max_chars):  # type: ignore[no-untyped-def]
+        if "explode" in document.text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(doc, document, actors, max_chars)
+
+    monkeypatch.setattr(coder.coder, "code", flaky)
+    docs = [make_document(t, id=f"d{i}", date="2024-01-01") for i, t in enumerate(
+        ["Chile recalled its ambassador from Peru.", "This text will explode the coder.", "Japan sent aid to Fiji."])]
+    results = list(coder.code_documents(docs))
+    assert [type(r).__name__ for r in results] == ["CodedDocument", "Rejected", "CodedDocument"]
+    bad = results[1]
+    assert isinstance(bad, Rejected) and bad.reason == "coding_failed" and "RecursionError" in bad.detail
+    assert bad.status.value == "error"

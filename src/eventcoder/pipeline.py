@@ -87,9 +87,14 @@ class Coder:
             if isinstance(item, Rejected):
                 yield item
                 continue
-            actors = self.resolver.resolve(spacy_doc)
-            events = self.coder.code(spacy_doc, item, actors, self.settings.max_sentence_chars)
-            mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
+            try:
+                actors = self.resolver.resolve(spacy_doc)
+                events = self.coder.code(spacy_doc, item, actors, self.settings.max_sentence_chars)
+                mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
+            except Exception as exc:  # noqa: BLE001 - a coder bug must cost one document, not the batch
+                yield Rejected(item.id, item.source or "", Reason.CODING.value,
+                               f"{type(exc).__name__} while coding: {str(exc)[:200]}")
+                continue
             yield CodedDocument(item, tuple(events), mentions)
 
     def code_document(self, document: Document) -> CodedDocument | Rejected:

@@ -50,6 +50,7 @@ class DocActors:
     ent_at: dict[int, Span] = field(default_factory=dict)
     sents: tuple[Span, ...] = ()
     _ent_starts: list[int] = field(default_factory=list)
+    _resolving: set[int] = field(default_factory=set)  # tokens being resolved now (cycle guard)
 
     def index(self) -> None:
         self.ents = tuple(self.doc.ents)
@@ -88,9 +89,33 @@ class DocActors:
             actor = self.actor_for(t)
             if actor is not None and all(a.canonical != actor.canonical for a in out):
                 out.append(actor)
+            if actor is not None and actor.kind in {"org", "group"}:
+                out += [a for a in self._conjoined_modifiers(t, actor) if all(a.canonical != b.canonical for b in out)]
+        return out
+
+    def _conjoined_modifiers(self, tok: Token, actor: Actor) -> list[Actor]:
+        """ "US and British forces": one actor per conjoined country modifier."""
+        out = []
+        for child in tok.lefts:
+            if child.dep_ in {"amod", "compound", "nmod"} and child.i in self.by_token:
+                for conj in child.conjuncts:
+                    m = self.by_token.get(conj.i)
+                    if m is not None and m.actor.kind == "state" and m.actor.country != actor.country:
+                        name = f"{m.text} {tok.text}"
+                        out.append(Actor(name, name, m.actor.country, None, actor.sector, None, actor.kind))
         return out
 
     def actor_for(self, tok: Token) -> Actor | None:
+        """Who the noun phrase headed by ``tok`` is, or None."""
+        if tok.i in self._resolving:
+            return None  # "some of them", where "them" points back to "some": no actor, no loop
+        self._resolving.add(tok.i)
+        try:
+            return self._actor_for(tok)
+        finally:
+            self._resolving.discard(tok.i)
+
+    def _actor_for(self, tok: Token) -> Actor | None:
         low = tok.lower_
         if low in PRONOUNS:
             return self._pronoun(tok)
@@ -128,8 +153,9 @@ class DocActors:
                 prior = self._recent_person_with_role(tok, base.country)
                 if prior is not None:
                     return prior
-            return Actor(words, base.canonical, base.country, base.igo, sector, None,
-                         "org" if base.kind == "state" else base.kind)
+            # Its own identity ("Iraqi Kurds" can protest against Iraq), its modifier's country.
+            return Actor(words, words if words != country_mention.text else base.canonical, base.country,
+                         base.igo, sector, None, "org" if base.kind == "state" else base.kind)
         if self._is_role_head(tok) and any(c.dep_ in {"det", "poss"} for c in tok.lefts):
             prior = self._recent_person_with_role(tok, None)
             if prior is not None:

@@ -224,6 +224,10 @@ class EventCoder:
             rule += f":{via}" if via != "nsubj" else ""
         sources = actors.actors_for(src_tok) if src_tok is not None else []
         targets = self._targets(tok, p, actors, patient)
+        own = {a.canonical for a in sources}
+        targets = [t for t in targets if t.canonical not in own]  # "imposed restrictions on its market"
+        if not targets and p.event_type == "THREATEN":
+            targets = _condition_subjects(tok, actors, own)  # "... if the United States goes ahead"
         if not targets and not p.reverse and p.frame != "speech":
             targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
             rule += ":complement" if targets else ""
@@ -572,6 +576,10 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and depth > 0):
             if c.lower_ in RELATIVE and verb.dep_ == "relcl":
                 return verb.head, "relative"
+            if c.pos_ == "VERB":  # "The Red Cross operating in Iraq said": the parser's subject is the participle
+                inner = next((g for g in c.children if g.dep_ == "nsubj"), None)
+                if inner is not None:
+                    return inner, "nsubj"
             return c, "nsubj" if depth == 0 else "inherited"
     head = verb.head
     if head.i == verb.i:
@@ -615,7 +623,10 @@ def _governing_subject(noun: Token) -> Token | None:
     for _ in range(3):
         if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            if agent is not None:
+                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+            # "Serb forces were engaged in ethnic cleansing": an adjectival passive's subject acts
+            return next((c for c in verb.children if c.dep_ == "nsubjpass"), None) if noun.dep_ == "pobj" else None
         subj, _ = _subject(verb)
         if subj is not None:
             return subj
@@ -643,12 +654,12 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
     places: list[Actor] = []
 
     def walk(t: Token, depth: int) -> list[Actor]:
-        if depth > 5:
+        if depth > 9:
             return []
         for c in t.children:
             if c.i in skip:
                 continue
-            nested = depth > 0 and (c.dep_ in {"conj", "appos", "acl"}
+            nested = depth > 0 and (c.dep_ in {"conj", "appos", "acl", "poss"}
                                     or (c.dep_ in {"nsubj", "nsubjpass"} and t.dep_ in {"ccomp", "xcomp"}))
             if c.dep_ not in COMPLEMENT_DEPS and not nested:
                 continue
@@ -665,7 +676,26 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                 return deeper
         return []
 
-    return walk(tok, 0) or places[:1]
+    found = walk(tok, 0)
+    if not found:
+        # a purpose clause names the beneficiary: "opened the bridge to allow grain to reach Afghanistan"
+        for c in tok.children:
+            if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                found = walk(c, 1)
+                if found:
+                    break
+    return found or places[:1]
+
+
+def _condition_subjects(verb: Token, actors: DocActors, own: set[str]) -> list[Actor]:
+    """A threat's target is whoever its condition is about: "unless Baghdad accepts"."""
+    for c in [*verb.children, *(g for x in verb.children if x.dep_ == "xcomp" for g in x.children)]:
+        if c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children if m.dep_ == "mark"):
+            subj = next((s for s in c.children if s.dep_ in SUBJ), None)
+            found = [a for a in actors.actors_for(subj) if a.canonical not in own] if subj is not None else []
+            if found:
+                return found
+    return []
 
 
 def _agentless(verb: Token) -> bool:
