@@ -19,6 +19,9 @@ from ..errors import DataFileError
 
 STATE_KINDS = ("name", "demonym", "capital")
 
+# Country codes PLOVER adds to ISO 3166-1 (codebook.json, actors.country_exceptions).
+PLOVER_EXTRA_COUNTRIES = {"KOS": "Kosovo"}
+
 # PLOVER v2 actor sector codes (shared/eval/plover/codebook.json, actors.sector_codes).
 SECTOR_CODES = frozenset({"COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS",
                           "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"})
@@ -178,6 +181,8 @@ def _load_countries(settings: Settings) -> tuple[dict[str, Entry], dict[str, str
         for alt in info.get("altSpellings") or []:
             if len(alt) > 3 and not alt.isupper():
                 offer(alt, "name", iso, 3)
+    for code, display in PLOVER_EXTRA_COUNTRIES.items():
+        names.setdefault(code, display)
     drop: set[str] = set()
     for name, text in data_files(settings, "actors/countries.yaml"):
         data = _load_yaml(name, text) or {}

@@ -326,6 +326,14 @@ class DocActors:
         earlier = [i for i in self.person_at if i < tok.i]
         if earlier:
             return self.persons[self.person_at[max(earlier)]].renamed(tok.text)
+        # "The Moroccan king said he would not meet ...": the speaker, named by office only.
+        for anc in tok.ancestors:
+            subj = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < tok.i and c.lower_ not in PRONOUNS),
+                        None)
+            if subj is not None and self._is_role_head(subj):
+                found = self.actor_for(subj)
+                if found is not None:
+                    return found.renamed(tok.text)
         return None
 
     def _group_pronoun(self, tok: Token) -> Actor | None:

@@ -183,13 +183,17 @@ class EventCoder:
         event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         for src in sources:
             for tgt in targets:
+                kind = event_type
+                if kind == "ASSAULT" and _verbal_attack(src, tgt):
+                    kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
                 if tgt is not None and src.canonical == tgt.canonical:
                     continue
                 if modality is Modality.CLAIMED and claimed_by is not None and _key(claimed_by) == _key(src):
                     modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
                 else:
                     who = claimed_by if modality is Modality.CLAIMED else None
-                yield self._make(tok, p, sent, document, src, tgt, event_type, mode, modality, who,
+                yield self._make(tok, p, sent, document, src, tgt, kind, mode if kind == event_type else None,
+                                 modality, who,
                                  rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 
     def _demands(self, tok: Token, p: Pattern, sent: Span, document: Document, actors: DocActors) -> list[Event]:
@@ -698,6 +702,16 @@ def _condition_subjects(verb: Token, actors: DocActors, own: set[str]) -> list[A
     return []
 
 
+ARMED_SECTORS = {"MIL", "REB", "UAF", "CRM", "PRM", "COP", "SPY"}
+
+
+def _verbal_attack(src: Actor, tgt: Actor | None) -> bool:
+    """A civilian person "attacking" a person or an organisation's policy attacks in words;
+    an attack on a state, or by anyone armed, stays an assault."""
+    return (src.kind == "person" and src.sector not in ARMED_SECTORS and tgt is not None
+            and tgt.kind != "state" and tgt.sector not in ARMED_SECTORS)
+
+
 def _agentless(verb: Token) -> bool:
     """A main-clause passive with no "by" agent: "three civilians were killed in a bombing".
 
@@ -746,15 +760,15 @@ def _fill_home_countries(events: list[Event], doc: Doc, actors: DocActors) -> li
     out = []
     for e in events:
         in_sent = [m for m in actors.mentions if e.start <= m.start < e.end]
-        home = _home_country(in_sent) or doc_home
-        if home is None:
-            out.append(e)
-            continue
+        sent_home = _home_country(in_sent)
         changed = {}
         for role in ("source", "target", "claimed_by"):
             a = getattr(e, role)
             if a is not None and a.country is None and a.igo is None and a.kind in {"person", "org", "group"}:
-                changed[role] = replace(a, country=home)
+                # A person belongs to the country the article is about; a group to its sentence's.
+                home = (doc_home or sent_home) if a.kind == "person" else (sent_home or doc_home)
+                if home is not None:
+                    changed[role] = replace(a, country=home)
         out.append(replace(e, **changed, rule=e.rule + "+home") if changed else e)
     return out
 

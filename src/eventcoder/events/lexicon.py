@@ -12,7 +12,7 @@ import yaml
 from ..config import Settings, data_files
 from ..errors import DataFileError
 
-FRAMES = {None, "speech", "accuse", "deny", "fail", "intent", "attempt", "commit"}
+FRAMES = {None, "speech", "accuse", "deny", "fail", "intent", "attempt", "commit", "idiom"}
 ROLE_PREFIXES = ("prep:",)
 ROLES = {"dobj", "dative", "pobj", "xcomp_obj", "ccomp_subj", "dobj_poss", "pobj_poss", "between"}
 FIELDS = {"verb", "noun", "particle", "object", "then", "type", "mode", "context", "target",
@@ -126,7 +126,7 @@ def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
     frame = item.get("frame")
     if frame not in FRAMES:
         raise DataFileError(f"{where}: field 'frame' must be one of {sorted(f for f in FRAMES if f)}")
-    if event_type is None and frame not in {"speech", "deny", "fail", "intent", "attempt"}:
+    if event_type is None and frame not in {"speech", "deny", "fail", "intent", "attempt", "idiom"}:
         raise DataFileError(f"{where}: field 'type' is required")
     if event_type is not None and event_type not in codebook.quad_class:
         raise DataFileError(f"{where}: field 'type': {event_type!r} is not a PLOVER type")
