@@ -113,3 +113,72 @@ def test_boilerplate_lines_give_no_events_or_actors(coder) -> None:
     result = coder.code_document(make_document(text))
     assert all("Related" not in e.sentence for e in result.events)
     assert all("Related" not in m.text and "Latest" not in m.text for m in result.mentions)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # refusing or failing to cooperate is REJECT, asserted
+    ("Colombia would not meet the Venezuelan delegation, its foreign minister said.",
+     ("REJECT", "COL", "VEN", "asserted")),
+    ("Bolivia and Chile failed to reach an agreement on water rights.", ("REJECT", "BOL", "CHL", "asserted")),
+    ("Malta vowed not to extradite the Libyan businessman to Tunisia.", ("REJECT", "MLT", None, "asserted")),
+    # "X said Y must ..." is X's demand of Y
+    ("Norway said Denmark must release the fishing crews.", ("REQUEST", "NOR", "DNK", "asserted")),
+    # a threat's target is who its condition is about
+    ("Ghana threatened to close the border unless Togo pays its debts.", ("THREATEN", "GHA", "TGO", "asserted")),
+    # "it" is the clause's governing actor
+    ("Estonia said it had expelled a Russian diplomat.", ("SANCTION", "EST", "RUS", "asserted")),
+    # ethnic groups are residents of where they live
+    ("Ethnic Serbs in Croatia protested against the government in Zagreb.", ("PROTEST", "HRV", "HRV", "asserted")),
+    # a politician attacking a policy attacks with words
+    ("The Danish finance minister attacked the Swedish government's tax plan.", ("ACCUSE", "DNK", "SWE", "asserted")),
+    # a planned use of force is a threat; preparing it is mobilisation
+    ("Azerbaijan plans to impose sanctions on Armenia.", ("THREATEN", "AZE", "ARM", "asserted")),
+    ("The Georgian army prepared to shell Abkhaz positions near Russia.", ("MOBILIZE", "GEO", "RUS", "asserted")),
+])
+def test_modality_and_type_rules(coder, text, expected) -> None:
+    got = triples(events_of(coder, text))
+    assert any(g[0] == expected[0] and g[1] == expected[1] and (expected[2] is None or g[2] == expected[2])
+               and g[3] == expected[3] for g in got), got
+
+
+def test_agentless_killing_has_an_unidentified_attacker(coder) -> None:
+    (e,) = [e for e in events_of(coder, "Five Malian soldiers were killed in an ambush near Gao.")
+            if e.event_type == "ASSAULT"]
+    assert e.source is not None and e.source.sector == "UAF" and e.source.country is None
+    assert e.target is not None and e.target.country == "MLI"
+    assert events_of(coder, "The town, where 40 people were killed in 2012, is quiet now.") == []
+
+
+@pytest.mark.parametrize("text, name, country, sector", [
+    ("Kurdistan Workers' Party fighters attacked a Turkish army post.", "Kurdistan Workers' Party", "TUR", "REB"),
+    ("Hezbollah fired rockets at an Israeli town.", "Hezbollah", "LBN", "REB"),
+    ("Kenya's Supreme Court ordered the election commission to recount the votes.", "Supreme Court", "KEN", "JUD"),
+    ("The Polish parliament condemned the Belarusian crackdown.", "parliament", "POL", "LEG"),
+    ("A Russian state newspaper accused Finland of provocations.", "newspaper", "RUS", "JRN"),
+    ("Opposition groups in Uganda demanded that the president step down.", "Opposition groups", "UGA", "OPP"),
+    ("The Chinese company Huawei sued the Swedish government.", "Huawei", "CHN", "BUS"),
+])
+def test_non_state_actors_keep_name_country_and_sector(coder, text, name, country, sector) -> None:
+    events = events_of(coder, text)
+    assert events, text
+    src = events[0].source
+    assert src is not None and name in src.name and src.country == country and src.sector == sector, src
+
+
+def test_conjoined_actors_each_get_the_event(coder) -> None:
+    got = triples(events_of(coder, "Israel and Azerbaijan signed a defence agreement with Georgia."))
+    assert {("AGREE", "ISR", "GEO", "asserted"), ("AGREE", "AZE", "GEO", "asserted")} <= got
+    got = triples(events_of(coder, "Saudi Arabia urged US and British forces to leave the port."))
+    assert {("REQUEST", "SAU", "USA", "asserted"), ("REQUEST", "SAU", "GBR", "asserted")} <= got
+
+
+@pytest.mark.parametrize("text, date, precision", [
+    ("On Sep. 3 Iran attacked Iraq.", "2021-09-03", "day"),
+    ("Iran attacked Iraq on Friday.", "2021-09-03", "day"),  # publication Sunday 2021-09-05
+    ("Iran attacked Iraq last week.", "2021-08-23", "week"),  # the Monday of the week before
+    ("Iran attacked Iraq in 2018.", "2018", "year"),
+    ("Iran attacked Iraq in March.", "2021-03", "month"),
+])
+def test_dates_have_precision(coder, text, date, precision) -> None:
+    (e,) = events_of(coder, text, date="2021-09-05")
+    assert (e.date, e.date_precision) == (date, precision)

@@ -148,7 +148,13 @@ class DocActors:
             # "Israeli soldiers", "Poland's parliament", "Iraqi towns": the modifier's country acts.
             base = country_mention.actor
             words = self._phrase_text(tok)
-            sector = self.dictionary.sector_of(words) or base.sector
+            # The noun's own words decide the sector ("PKK fighters" are REB even if the PKK is a party).
+            own_words = words.replace(country_mention.text, " ")
+            sector = self.dictionary.sector_of(own_words) or base.sector
+            org = next((self._org_entity(c) for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "ORG"),
+                       None)
+            if org is not None:  # "the Chinese company Huawei"
+                return Actor(org.name, org.canonical, base.country, None, sector or org.sector, None, "org")
             if self._is_role_head(tok):
                 prior = self._recent_person_with_role(tok, base.country)
                 if prior is not None:
@@ -160,6 +166,11 @@ class DocActors:
             prior = self._recent_person_with_role(tok, None)
             if prior is not None:
                 return prior
+            owner = next((c for c in tok.lefts if c.dep_ == "poss" and c.lower_ in GROUP_PRONOUNS), None)
+            whose = self.actor_for(owner) if owner is not None else None
+            if whose is not None:  # "its foreign minister": an office of the state just named
+                words = self._phrase_text(tok)
+                return Actor(words, words, whose.country, whose.igo, self.dictionary.sector_of(words), None, "org")
         org = self._org_entity(tok)
         if org is not None:
             return org

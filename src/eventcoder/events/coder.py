@@ -188,7 +188,7 @@ class EventCoder:
                     kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
                 if tgt is not None and src.canonical == tgt.canonical:
                     continue
-                if modality is Modality.CLAIMED and claimed_by is not None and _key(claimed_by) == _key(src):
+                if modality is Modality.CLAIMED and claimed_by is not None and _self_report(claimed_by, src):
                     modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
                 else:
                     who = claimed_by if modality is Modality.CLAIMED else None
@@ -700,6 +700,14 @@ def _condition_subjects(verb: Token, actors: DocActors, own: set[str]) -> list[A
             if found:
                 return found
     return []
+
+
+def _self_report(speaker: Actor, source: Actor) -> bool:
+    """The source itself, or its own state speaking for it ("its foreign minister said")."""
+    if _key(speaker) == _key(source):
+        return True
+    return (speaker.key() is not None and speaker.key() == source.key() and speaker.sector in {None, "GOV", "MIL"}
+            and source.kind in {"state", "org"})
 
 
 ARMED_SECTORS = {"MIL", "REB", "UAF", "CRM", "PRM", "COP", "SPY"}

@@ -1,7 +1,8 @@
 """Event dates from the sentence, resolved against the publication date.
 
 Precision says what the text pins down: ``day``, ``week``, ``month``, ``year``, or
-``unknown`` when neither the sentence nor the document gives a date. A sentence with
+``unknown`` when neither the sentence nor the document gives a date. A ``week`` date is
+the Monday of that week. A sentence with
 no date expression takes the publication date (``day``), as wire-service coders do.
 """
 
@@ -95,7 +96,8 @@ class DateResolver:
                 delta = (pub.weekday() - idx) % 7
                 return ResolvedDate((pub - dt.timedelta(days=delta)).isoformat(), "day")
         if "last week" in low or "past week" in low:
-            return ResolvedDate((pub - dt.timedelta(days=7)).isoformat(), "week")
+            # a week is given by its Monday
+            return ResolvedDate((pub - dt.timedelta(days=pub.weekday() + 7)).isoformat(), "week")
         if "last month" in low:
             first = pub.replace(day=1) - dt.timedelta(days=1)
             return ResolvedDate(f"{first.year:04d}-{first.month:02d}", "month")
