@@ -182,3 +182,26 @@ def test_conjoined_actors_each_get_the_event(coder) -> None:
 def test_dates_have_precision(coder, text, date, precision) -> None:
     (e,) = events_of(coder, text, date="2021-09-05")
     assert (e.date, e.date_precision) == (date, precision)
+
+
+def test_definite_event_nouns_point_back_to_earlier_events(coder) -> None:
+    text = ("North Korea warned South Korea to stop the broadcasts. Seoul rejected the warning. "
+            "Turkish jets struck Kurdish positions in Syria. Syria condemned the strikes.")
+    got = triples(events_of(coder, text))
+    assert ("REJECT", "KOR", "PRK", "asserted") in got
+    assert ("ACCUSE", "SYR", "TUR", "asserted") in got
+    got = triples(events_of(coder, "Iran says Azerbaijan helped Israel. Baku denied the allegation."))
+    assert ("REJECT", "AZE", "IRN", "asserted") in got
+
+
+def test_the_two_leaders_and_the_bloc(coder) -> None:
+    text = ("Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Addis Ababa. "
+            "The two leaders signed a trade agreement.")
+    assert ("AGREE", "KEN", "ETH", "asserted") in triples(events_of(coder, text))
+    text = "EU ministers met in Brussels on Monday. Lithuania urged the bloc to ban Belarusian potash."
+    assert ("REQUEST", "LTU", "igo:EUR", "asserted") in triples(events_of(coder, text))
+
+
+def test_object_pronoun_and_participle_subject(coder) -> None:
+    got = triples(events_of(coder, "Poland expelled three Russian diplomats, accusing them of espionage."))
+    assert {("SANCTION", "POL", "RUS", "asserted"), ("ACCUSE", "POL", "RUS", "asserted")} <= got

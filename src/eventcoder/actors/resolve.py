@@ -27,6 +27,7 @@ COLLECTIVE_NOUNS = {"group", "groups", "members", "leaders", "elders", "wing", "
                     "coalition", "front", "organization", "organisation", "council", "committee", "alliance",
                     "association", "network", "supporters", "youths", "men", "women", "figures", "camp", "bloc",
                     "officers", "chief", "chiefs", "representatives", "circles", "sources", "units"}
+IGO_NOUNS = {"bloc", "alliance", "organisation", "organization", "union", "body", "council", "agency", "mission"}
 COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom"}
 # "Thousands of Georgians", "members of Hamas": the actor is the "of" phrase.
 QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "scores", "millions", "tens", "members", "group", "groups",
@@ -83,6 +84,9 @@ class DocActors:
 
     def actors_for(self, tok: Token) -> list[Actor]:
         """The actors a noun phrase headed by ``tok`` refers to, conjuncts included."""
+        pair = self._the_two(tok)
+        if pair:
+            return pair
         out: list[Actor] = []
         # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
         for t in [tok, *(c for c in tok.conjuncts if c.i > tok.i)]:
@@ -92,6 +96,25 @@ class DocActors:
             if actor is not None and actor.kind in {"org", "group"}:
                 out += [a for a in self._conjoined_modifiers(t, actor) if all(a.canonical != b.canonical for b in out)]
         return out
+
+    def _the_two(self, tok: Token) -> list[Actor]:
+        """ "The two leaders", "both countries", "the two sides": the last two named."""
+        low = tok.lower_
+        if not any(c.lower_ in {"two", "both"} for c in tok.lefts):
+            return []
+        if low in {"leaders", "ministers", "presidents", "men", "officials", "premiers"}:
+            seen = [self.persons[self.person_at[i]] for i in sorted(self.person_at) if i < tok.i]
+        elif low in {"countries", "nations", "sides", "governments", "states", "neighbours", "neighbors"}:
+            seen = [m.actor for m in self.mentions if m.end <= tok.idx and m.actor.kind == "state"]
+        else:
+            return []
+        last: list[Actor] = []
+        for a in reversed(seen):
+            if all(a.canonical != b.canonical for b in last):
+                last.append(a)
+            if len(last) == 2:
+                return [b.renamed(self._phrase_text(tok)) for b in reversed(last)]
+        return []
 
     def _conjoined_modifiers(self, tok: Token, actor: Actor) -> list[Actor]:
         """ "US and British forces": one actor per conjoined country modifier."""
@@ -136,6 +159,10 @@ class DocActors:
             return self.state_actor(mention)
         if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
             return self._recent_country(tok)
+        if tok.lower_ in IGO_NOUNS and any(c.lower_ == "the" for c in tok.lefts):
+            prior = [m for m in self.mentions if m.end <= tok.idx and m.actor.kind == "igo"]
+            if prior:  # "the bloc", "the alliance": the organisation last named
+                return prior[-1].actor.renamed(self._phrase_text(tok))
         if tok.lower_ in QUANTITY_NOUNS or tok.like_num:
             of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in c.children if g.dep_ == "pobj"), None)
@@ -349,7 +376,14 @@ class DocActors:
 
     def _group_pronoun(self, tok: Token) -> Actor | None:
         """It/they: the non-person actor that governs the clause ("Syria says it will not
-        accept"), else the latest non-person subject in this sentence or the two before."""
+        accept"), else the latest non-person subject in this sentence or the two before.
+        An object pronoun ("expelled three diplomats, accusing them") is the object before it."""
+        if tok.dep_ in {"dobj", "pobj"} and tok.lower_ in {"them", "it"}:
+            for anc in list(tok.ancestors)[1:]:
+                obj = next((c for c in anc.children if c.dep_ == "dobj" and c.i < tok.i), None)
+                found = self.actor_for(obj) if obj is not None else None
+                if found is not None:
+                    return found.renamed(tok.text)
         for anc in tok.ancestors:
             if anc.pos_ not in {"VERB", "AUX"}:
                 continue

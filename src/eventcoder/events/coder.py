@@ -68,12 +68,13 @@ class EventCoder:
         for sent in actors.sents:
             if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
                 continue
-            events.extend(self._code_sentence(sent, document, actors))
+            events.extend(self._code_sentence(sent, document, actors, events))
         return _fill_home_countries(_infer_host_countries(events, actors), doc, actors)
 
     # ---- triggers -----------------------------------------------------------------------
 
-    def _code_sentence(self, sent: Span, document: Document, actors: DocActors) -> list[Event]:
+    def _code_sentence(self, sent: Span, document: Document, actors: DocActors, prior: list[Event]
+                       ) -> list[Event]:
         consumed: set[int] = set()
         found: list[Event] = []
         for tok in sent:
@@ -88,7 +89,7 @@ class EventCoder:
                 for c in tok.children:
                     if c.dep_ in {"dobj", "nsubjpass"}:
                         consumed.add(c.i)
-            for ev in self._events_for(tok, pattern, sent, document, actors):
+            for ev in self._events_for(tok, pattern, sent, document, actors, prior + found):
                 key = (ev.event_type, _key(ev.source), _key(ev.target), ev.modality)
                 if all((e.event_type, _key(e.source), _key(e.target), e.modality) != key for e in found):
                     found.append(ev)
@@ -145,7 +146,7 @@ class EventCoder:
     # ---- arguments ----------------------------------------------------------------------
 
     def _events_for(self, tok: Token, p: Pattern, sent: Span, document: Document,
-                    actors: DocActors) -> Iterator[Event]:
+                    actors: DocActors, prior: list[Event]) -> Iterator[Event]:
         frame = self._frame(tok, p, actors)
         if frame is None:
             return  # subsumed by a matrix verb's own event ("agreed to set up")
@@ -165,6 +166,9 @@ class EventCoder:
             c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
         if not targets and len(sources) > 1 and mutual:
             sources, targets, reciprocal = sources[:1], sources[1:], True
+        if not targets:
+            targets = self._answered(tok, prior, sources)
+            rule += ":anaphor" if targets else ""
         if not targets and p.event_type == "PROTEST":
             targets = self._protest_aim(tok, actors, sources)
             rule += ":aim" if targets else ""
@@ -408,6 +412,26 @@ class EventCoder:
             modality, claimed_by, note = Modality.CLAIMED, according, "+claimed:according_to"
         return Frame(modality, claimed_by, note)
 
+    def _answered(self, tok: Token, prior: list[Event], sources: list[Actor]) -> list[Actor]:
+        """ "Seoul rejected the warning", "Syria condemned the strikes": a definite event noun
+        points back to the latest earlier event of its type; its source is the target."""
+        objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+        objs += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        own = {a.canonical for a in sources}
+        for obj in objs:
+            if not any(d.lower_ in {"the", "this", "these", "those", "that"} for d in obj.lefts):
+                continue
+            p = self._match(obj)
+            if p is None or p.event_type is None:
+                continue
+            for e in reversed(prior):
+                if e.event_type == p.event_type and e.source is not None and e.source.canonical not in own:
+                    return [e.source]
+                if (p.event_type == "ACCUSE" and e.claimed_by is not None
+                        and e.claimed_by.canonical not in own):
+                    return [e.claimed_by]  # "the allegation": whoever made the reported claim
+        return []
+
     def _protest_at(self, verb: Token) -> bool:
         """Is ``verb`` a protest, itself or through its object ("staged rallies")?"""
         for t in [verb, *(c for c in verb.children if c.dep_ == "dobj")]:
@@ -598,6 +622,8 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         return _subject(head, depth + 1)
     if verb.dep_ in {"advcl", "pcomp"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(head, depth + 1)
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not any(c.dep_ == "mark" for c in verb.children):
+        return _subject(head, depth + 1)  # "Poland expelled them, accusing them of spying"
     if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         noun = head
         if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
