@@ -14,7 +14,8 @@ FRAGMENTS = [
     "President Ilham Aliyev", "the minister", "he", "it", "they", "attacked", "met", "signed a deal with",
     "accused", "of shelling", "said", "denied", "will", "did not", "threatened to", "sanctions on", "visited",
     "talks with", "and", ",", ".", "!", "?", "\n", "\n\n", "on Tuesday", "last week", "in 2018", "(", ")", '"',
-    "according to", "must", "the", "Mr.", "some of", "many of", "them", "those", "its", "their", "his", "Brig. Gen.", "\u0627\u0644\u0639\u0631\u0627\u0642", "\U0001f525",
+    "according to", "must", "the", "Mr.", "some of", "many of", "them", "those", "its", "their", "his",
+    "Brig. Gen.", "\u0627\u0644\u0639\u0631\u0627\u0642", "\U0001f525",
 ]
 news_like = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=40).map(" ".join)
 any_text = st.one_of(st.text(max_size=400), news_like)

@@ -121,7 +121,8 @@ class ActorDictionary:
                 raise DataFileError(f"{name}: must map sector codes to lists of words")
             for code, words in data.items():
                 if code not in SECTOR_CODES:
-                    raise DataFileError(f"{name}: {code!r} is not a PLOVER sector code ({', '.join(sorted(SECTOR_CODES))})")
+                    known = ", ".join(sorted(SECTOR_CODES))
+                    raise DataFileError(f"{name}: {code!r} is not a PLOVER sector code ({known})")
                 for w in _str_list(name, f"sector {code}", words):
                     sectors[w.lower()] = str(code)
         titles = _load_titles(settings)

@@ -160,9 +160,9 @@ class DocActors:
         if tok.lower_ in COUNTRY_NOUNS and any(c.lower_ in {"this", "that"} for c in tok.lefts):
             return self._recent_country(tok)
         if tok.lower_ in IGO_NOUNS and any(c.lower_ == "the" for c in tok.lefts):
-            prior = [m for m in self.mentions if m.end <= tok.idx and m.actor.kind == "igo"]
-            if prior:  # "the bloc", "the alliance": the organisation last named
-                return prior[-1].actor.renamed(self._phrase_text(tok))
+            named = [m for m in self.mentions if m.end <= tok.idx and m.actor.kind == "igo"]
+            if named:  # "the bloc", "the alliance": the organisation last named
+                return named[-1].actor.renamed(self._phrase_text(tok))
         if tok.lower_ in QUANTITY_NOUNS or tok.like_num:
             of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                        for g in c.children if g.dep_ == "pobj"), None)
@@ -366,10 +366,10 @@ class DocActors:
             return self.persons[self.person_at[max(earlier)]].renamed(tok.text)
         # "The Moroccan king said he would not meet ...": the speaker, named by office only.
         for anc in tok.ancestors:
-            subj = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < tok.i and c.lower_ not in PRONOUNS),
-                        None)
-            if subj is not None and self._is_role_head(subj):
-                found = self.actor_for(subj)
+            speaker = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < tok.i
+                            and c.lower_ not in PRONOUNS), None)
+            if speaker is not None and self._is_role_head(speaker):
+                found = self.actor_for(speaker)
                 if found is not None:
                     return found.renamed(tok.text)
         return None
