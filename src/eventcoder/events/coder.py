@@ -164,7 +164,9 @@ class EventCoder:
         reciprocal = False
         mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"} or any(
             c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
-        if not targets and len(sources) > 1 and mutual:
+        complement_only = rule.endswith(":complement") and p.event_type in {"AGREE", "CONSULT", "COOPERATE"}
+        if (not targets or complement_only) and len(sources) > 1 and mutual:
+            # "Palestinians and Israelis failed to reach agreement on ...": the parties are each other's
             sources, targets, reciprocal = sources[:1], sources[1:], True
         if not targets:
             targets = self._answered(tok, prior, sources)
@@ -180,11 +182,12 @@ class EventCoder:
                                                                            for s in sources)):
                 targets = [Actor(place.name, place.name, place.country, None, None, None, "state")]
                 rule += ":place"
+        event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         if not targets:
-            if not p.target_optional:
+            refused = event_type == "REJECT" and p.event_type != "REJECT"  # "will not accept refugees"
+            if not (p.target_optional or refused):
                 return
             targets = [None]  # type: ignore[list-item]
-        event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         for src in sources:
             for tgt in targets:
                 kind = event_type
@@ -644,6 +647,9 @@ def _governing_subject(noun: Token) -> Token | None:
     Only the noun's own verb counts (as its object, or through one preposition:
     "engaged in a war of words"), never a verb further up through other nouns.
     """
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.lemma_ in ACCUSED_IS_AGENT:
+        # "Palestinians blamed Israel for the bombing": the accused did it
+        return next((c for c in noun.head.head.children if c.dep_ == "dobj"), None)
     if noun.dep_ in {"dobj", "attr", "oprd"}:
         verb = noun.head
     elif noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"VERB", "AUX", "ADJ"}:
