@@ -15,6 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from typer.testing import CliRunner
+
+from eventcoder.cli import app
 from eventcoder.store import Store
 from tests.conftest import ROOT
 
@@ -60,10 +63,13 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(shared: Path, tm
     try:
         seen = 0
         reads = 0
+        cli_reads = []
         while proc.poll() is None and seen < N_ARTICLES // 3:
             if crashed.exists():
                 seen = _committed(crashed)  # a reader working while the ingest writes
                 reads += 1
+                if seen and not cli_reads:  # and the CLI's own query, mid-ingest
+                    cli_reads.append(CliRunner().invoke(app, ["documents", "--db", str(crashed)]))
             time.sleep(0.2)
         assert proc.poll() is None, "the ingest finished before it could be killed; raise N_ARTICLES"
         os.kill(proc.pid, signal.SIGKILL)
@@ -71,6 +77,7 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(shared: Path, tm
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert reads > 0
+    assert cli_reads and cli_reads[0].exit_code == 0 and "documents" in cli_reads[0].output
     partial = snapshot(crashed)
     assert 0 < len(partial["documents"]) < N_ARTICLES  # type: ignore[arg-type]
 
