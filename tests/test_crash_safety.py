@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
 from typer.testing import CliRunner
 
 from eventcoder.cli import app
