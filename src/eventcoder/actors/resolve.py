@@ -113,7 +113,7 @@ class DocActors:
             if all(a.canonical != b.canonical for b in last):
                 last.append(a)
             if len(last) == 2:
-                return [b.renamed(self._phrase_text(tok)) for b in reversed(last)]
+                return list(reversed(last))
         return []
 
     def _conjoined_modifiers(self, tok: Token, actor: Actor) -> list[Actor]:

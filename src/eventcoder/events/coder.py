@@ -38,9 +38,15 @@ NEG_WORDS = {"not", "n't", "never", "no"}
 LOCATIVE = {"in", "at", "near", "inside", "outside"}
 PLACE_TARGET_TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE"}
 BASE_CONFIDENCE = {"verb": 0.85, "noun": 0.75}
+# Verbs that only carry an event noun: "opened an investigation", "staged a protest".
+LIGHT_VERBS = {"open", "launch", "hold", "conduct", "carry", "begin", "start", "stage", "mount", "make", "take", "give",
+               "pay", "impose", "declare", "issue", "lodge", "file", "announce", "continue", "resume", "order",
+               "step", "wage", "undertake", "initiate", "organise", "organize", "call"}
 NOMINAL_PATH = {"dobj", "pobj", "prep", "compound", "nmod", "amod", "pcomp", "appos"}
 OBLIGATION = {"must", "should"}
 PREPARE_VERBS = {"prepare", "ready", "gear"}
+PREVENT_VERBS = {"bar", "ban", "prevent", "stop", "block", "prohibit", "forbid", "keep", "refrain", "deter"}
+PLAN_VERBS = {"plan", "intend", "prepare", "aim", "decide", "resolve", "schedule"}
 VOICED_BY_PROTEST = {"REQUEST", "ACCUSE", "PROTEST", "REJECT"}
 
 
@@ -83,12 +89,12 @@ class EventCoder:
             pattern = self._match(tok)
             if pattern is not None and pattern.frame == "speech":
                 found.extend(self._demands(tok, pattern, sent, document, actors))
-            if pattern is None or pattern.event_type is None:
-                continue
-            if pattern.objects:
-                for c in tok.children:
+            if pattern is not None and pattern.objects:
+                for c in tok.children:  # "held talks", "took charge": the object noun is not its own event
                     if c.dep_ in {"dobj", "nsubjpass"}:
                         consumed.add(c.i)
+            if pattern is None or pattern.event_type is None:
+                continue
             for ev in self._events_for(tok, pattern, sent, document, actors, prior + found):
                 key = (ev.event_type, _key(ev.source), _key(ev.target), ev.modality)
                 if all((e.event_type, _key(e.source), _key(e.target), e.modality) != key for e in found):
@@ -154,11 +160,14 @@ class EventCoder:
             sources, targets, rule = self._verb_args(tok, p, actors)
         else:
             sources, targets, rule = self._noun_args(tok, p, actors)
-        if not sources and p.event_type == "ASSAULT" and targets and p.pos == "verb" and _agentless(tok):
+        if (not sources and p.event_type == "ASSAULT" and targets and p.pos == "verb" and _agentless(tok)
+                and tok.lemma_ in VIOLENT_VERBS and all(_human(t) for t in targets)):
             # "A roadside bombing killed one soldier", "civilians were killed in a bombing":
             # the attack is real even though the text names no attacker (PLOVER sector UAF).
             sources = [Actor("unidentified attackers", "unidentified attackers", None, None, "UAF", None, "unknown")]
             rule += ":unidentified"
+        if self.codebook.quad_class.get(p.event_type or "", "").startswith("verbal"):
+            sources = [a for a in sources if a.name.lower() not in GENERIC_SOURCES]  # "people asked ..."
         if not sources:
             return
         reciprocal = False
@@ -184,7 +193,8 @@ class EventCoder:
                 rule += ":place"
         event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         if not targets:
-            refused = event_type == "REJECT" and p.event_type != "REJECT"  # "will not accept refugees"
+            # "will not accept refugees": a refusal to agree or meet needs no named target
+            refused = event_type == "REJECT" and p.event_type in {"AGREE", "CONSULT"}
             if not (p.target_optional or refused):
                 return
             targets = [None]  # type: ignore[list-item]
@@ -193,8 +203,10 @@ class EventCoder:
                 kind = event_type
                 if kind == "ASSAULT" and _verbal_attack(src, tgt):
                     kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
-                if tgt is not None and src.canonical == tgt.canonical:
+                if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
                     continue
+                if mode == "visit" and tgt is not None and tgt.kind == "org" and tgt.sector is None:
+                    continue  # "visits Torbay": a place we cannot place is no one visited
                 if modality is Modality.CLAIMED and claimed_by is not None and _self_report(claimed_by, src):
                     modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
                 else:
@@ -239,7 +251,7 @@ class EventCoder:
         targets = [t for t in targets if t.canonical not in own]  # "imposed restrictions on its market"
         if not targets and p.event_type == "THREATEN":
             targets = _condition_subjects(tok, actors, own)  # "... if the United States goes ahead"
-        if not targets and not p.reverse and p.frame != "speech":
+        if not targets and not p.reverse and p.frame != "speech" and not p.only_roles:
             targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
             rule += ":complement" if targets else ""
         if p.reverse:
@@ -328,12 +340,15 @@ class EventCoder:
                 return sources, targets, rule + ":claim"
         targets = self._targets(tok, p, actors, None)
         if not targets:
-            targets = _complement_actors(tok, actors, sources, skip=set())
-            if not targets and tok.dep_ == "dobj":
+            # a noun's own phrase only, two prepositions deep: "sanctions against the banks of X"
+            light = tok.dep_ == "dobj" and tok.head.lemma_ in LIGHT_VERBS
+            targets = _complement_actors(tok, actors, sources, skip=set(), max_depth=5, places=not light)
+            if not targets and light:
                 # "opened investigations against X": the light verb holds the noun's target
                 subj, _ = _subject(tok.head)
                 skip = {tok.i} | ({subj.i} if subj is not None else set())
-                targets = _complement_actors(tok.head, actors, sources, skip=skip)
+                targets = (_complement_actors(tok.head, actors, sources, skip=skip, places=False)
+                           or _complement_actors(tok, actors, sources, skip=set(), max_depth=5))
             rule += ":complement" if targets else ""
         return sources, targets, rule
 
@@ -394,10 +409,16 @@ class EventCoder:
                         modality, claimed_by, note = Modality.CLAIMED, speaker, f"+claimed:{hp.name}"
                 elif hp.frame in {"deny", "fail"} and rel in {"ccomp", "xcomp", "dobj", "pcomp"}:
                     modality, note = Modality.NEGATED, f"+{'denied' if hp.frame == 'deny' else 'failed'}:{hp.name}"
-                elif hp.frame == "intent" and rel in {"xcomp", "ccomp"} and modality is Modality.ASSERTED:
-                    modality, note = Modality.INTENDED, f"+intent:{hp.name}"
+                elif (hp.frame == "intent" and modality is Modality.ASSERTED
+                      and (rel in {"xcomp", "ccomp"} or (rel == "dobj" and tok.pos_ == "NOUN"))):
+                    # "plans to impose sanctions" is announced (a threat); "wants to", "seeks sanctions" only intended
+                    modality = Modality.INTENDED
+                    note = f"+{'intent' if head.lemma_ in PLAN_VERBS else 'wish'}:{hp.name}"
                     if head.lemma_ in PREPARE_VERBS:
                         note = f"+prepare:{hp.name}"
+            if (rel == "pcomp" and head.lower_ == "from" and head.head.lemma_ in PREVENT_VERBS
+                    and modality is Modality.ASSERTED):
+                modality, note = Modality.NEGATED, f"+prevented:{head.head.lemma_}"  # "barred banks from providing"
             if head.lemma_ in CLAIM_COPULA and rel == "ccomp":
                 subj = next((s for s in head.children if s.dep_ == "nsubj"), None)
                 sp = self._match(subj) if subj is not None else None
@@ -493,10 +514,12 @@ class EventCoder:
         mode = p.mode
         modality = frame.modality
         chain = [tok] + [h for h in tok.ancestors if tok.dep_ in {"xcomp", "conj"}][:1]
-        if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.pos_ in {"VERB", "AUX"}:
-            chain.append(tok.head)  # "will extend the curfew": the noun's verb carries tense and negation
-        auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
         negs = {c.lower_ for t in chain for c in t.children if c.dep_ == "neg"}
+        if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.pos_ in {"VERB", "AUX"}:
+            chain.append(tok.head)  # "will extend the curfew": the noun's verb carries its tense
+        auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
+        if tok.pos_ == "NOUN" and _speculated(tok) and modality is Modality.ASSERTED:
+            modality = Modality.HYPOTHETICAL  # "suggestions of strikes on Iran", "fears of a war"
         negated = bool(negs & NEG_WORDS) or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
         if p.frame == "commit" and any(c.dep_ == "neg" for x in tok.children if x.dep_ == "xcomp"
                                        for c in x.children):
@@ -678,7 +701,8 @@ NOT_TARGET_PREPS = {"during", "after", "before", "since", "until", "despite", "b
                     "like", "than", "as", "within"}
 
 
-def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip: set[int]) -> list[Actor]:
+def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip: set[int],
+                       max_depth: int = 9, places: bool = True) -> list[Actor]:
     """The first actor in what the trigger governs when the lexicon's roles found none.
 
     "demanded an immediate admission by Moscow", "threatened to cut off electricity to
@@ -687,10 +711,10 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
     source itself are passed over; places ("in Tokyo") count only when nothing else does.
     """
     own = {a.canonical for a in sources}
-    places: list[Actor] = []
+    in_places: list[Actor] = []
 
     def walk(t: Token, depth: int) -> list[Actor]:
-        if depth > 9:
+        if depth > max_depth:
             return []
         for c in t.children:
             if c.i in skip:
@@ -704,7 +728,7 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
             found = [a for a in actors.actors_for(c) if a.canonical not in own] if c.pos_ in {"NOUN", "PROPN"} else []
             if found:
                 if c.dep_ == "pobj" and t.lower_ in LOCATIVE:
-                    places.extend(found)
+                    in_places.extend(found)
                     continue
                 return found
             deeper = walk(c, depth + 1)
@@ -720,7 +744,19 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                 found = walk(c, 1)
                 if found:
                     break
-    return found or places[:1]
+    return found or (in_places[:1] if places else [])
+
+
+SPECULATION_NOUNS = {"suggestion", "speculation", "fear", "rumour", "rumor", "possibility", "prospect", "risk",
+                     "danger", "talk", "likelihood", "chance", "threat", "spectre", "specter", "question"}
+
+
+def _speculated(noun: Token) -> bool:
+    """An event noun that is only talked about: "suggestions of strikes", "the risk of war"."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in {"of", "about", "over"}:
+        return head.head.lemma_.lower() in SPECULATION_NOUNS
+    return False
 
 
 def _condition_subjects(verb: Token, actors: DocActors, own: set[str]) -> list[Actor]:
@@ -752,6 +788,20 @@ def _verbal_attack(src: Actor, tgt: Actor | None) -> bool:
             and tgt.kind != "state" and tgt.sector not in ARMED_SECTORS)
 
 
+# Verbs whose agentless passive still reports an attack ("were killed", not "was targeted by critics").
+VIOLENT_VERBS = {"kill", "wound", "injure", "shoot", "bomb", "shell", "ambush", "behead", "assassinate", "massacre",
+                 "murder", "abduct", "kidnap", "torture", "rape", "lynch", "stab", "execute", "gun"}
+HUMAN_SECTORS = {"CVL", "MIL", "COP", "REF", "JRN", "MED", "EDU", "GOV", "REB", "LAB", "AGR", "REL", "LEG", "JUD",
+                 "OPP", "PRM", "SPY"}
+GENERIC_SOURCES = {"people", "public", "residents", "citizens", "many", "others", "some", "observers", "critics",
+                   "analysts", "experts", "voters", "everyone", "someone", "nobody"}
+
+
+def _human(actor: Actor | None) -> bool:
+    """People, or a body of people: what an unidentified attacker can kill or wound."""
+    return actor is not None and (actor.kind == "person" or actor.sector in HUMAN_SECTORS)
+
+
 def _agentless(verb: Token) -> bool:
     """A main-clause passive with no "by" agent: "three civilians were killed in a bombing".
 
@@ -777,8 +827,9 @@ def _between(tok: Token) -> list[Token]:
     return []
 
 
-def _home_country(mentions: list[Mention]) -> str | None:
-    """The country a stretch of text is about: the most named one, the earliest on a tie."""
+def _home_country(mentions: list[Mention], strict: bool = False) -> str | None:
+    """The country a stretch of text is about: the most named one (the earliest on a tie);
+    ``strict`` (a whole article) also wants it named twice and at least half the time."""
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for m in mentions:
@@ -787,7 +838,10 @@ def _home_country(mentions: list[Mention]) -> str | None:
             first.setdefault(m.actor.country, m.start)
     if not counts:
         return None
-    return min(counts, key=lambda c: (-counts[c], first[c]))
+    best = min(counts, key=lambda c: (-counts[c], first[c]))
+    if strict and (counts[best] < 2 or counts[best] * 2 < sum(counts.values())):
+        return None  # no country dominates the article: leave the actor unplaced rather than guess
+    return best
 
 
 def _fill_home_countries(events: list[Event], doc: Doc, actors: DocActors) -> list[Event]:
@@ -796,7 +850,7 @@ def _fill_home_countries(events: list[Event], doc: Doc, actors: DocActors) -> li
     document, is about. The rule string records it (``+home``)."""
     if not events:
         return events
-    doc_home = _home_country(actors.mentions)
+    doc_home = _home_country(actors.mentions, strict=len(actors.sents) > 1)
     out = []
     for e in events:
         in_sent = [m for m in actors.mentions if e.start <= m.start < e.end]

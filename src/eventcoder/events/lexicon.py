@@ -15,7 +15,7 @@ from ..errors import DataFileError
 FRAMES = {None, "speech", "accuse", "deny", "fail", "intent", "attempt", "commit", "idiom"}
 ROLE_PREFIXES = ("prep:",)
 ROLES = {"dobj", "dative", "pobj", "xcomp_obj", "ccomp_subj", "dobj_poss", "pobj_poss", "between"}
-FIELDS = {"verb", "noun", "particle", "object", "then", "type", "mode", "context", "target",
+FIELDS = {"verb", "noun", "particle", "object", "then", "type", "mode", "context", "target", "only_roles",
           "target_optional", "frame", "reverse", "example"}
 
 DEFAULT_VERB_TARGETS = ("dobj", "dative", "prep:with", "prep:to", "prep:against", "prep:on", "prep:at",
@@ -51,6 +51,7 @@ class Pattern:
     context: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     target_optional: bool = False
+    only_roles: bool = False  # the target is only where `target` says: no search through complements
     frame: str | None = None
     particle: str | None = None
     objects: frozenset[str] | None = None
@@ -153,6 +154,7 @@ def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
         context=context,
         targets=tuple(targets),
         target_optional=bool(item.get("target_optional", False)),
+        only_roles=bool(item.get("only_roles", False)),
         frame=frame,
         particle=item.get("particle"),
         objects=frozenset(o.lower() for o in objects) if objects else None,
