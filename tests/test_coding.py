@@ -205,3 +205,36 @@ def test_the_two_leaders_and_the_bloc(coder) -> None:
 def test_object_pronoun_and_participle_subject(coder) -> None:
     got = triples(events_of(coder, "Poland expelled three Russian diplomats, accusing them of espionage."))
     assert {("SANCTION", "POL", "RUS", "asserted"), ("ACCUSE", "POL", "RUS", "asserted")} <= got
+
+
+@pytest.mark.parametrize("text", [
+    "The prime minister took personal charge of the response to the floods.",
+    "She will be in charge of the company's sales in Japan.",
+    "Ministers should be fighting crime, not each other's budgets.",
+    "The central bank released growth figures showing Malaysia's economy expanded.",
+    "The company blamed poor sales for the loss.",
+    "Ms Smith said she recognised people's concerns about the plan.",
+])
+def test_words_that_only_look_like_events(coder, text) -> None:
+    assert events_of(coder, text) == [], text
+
+
+def test_context_sets_modality(coder) -> None:
+    (e,) = events_of(coder, "A US judge barred French banks from providing loans to Iran.")[-1:]
+    assert e.event_type == "AID" and e.modality is Modality.NEGATED
+    events = events_of(coder, "Analysts raised fears of a war between Iran and Israel.")
+    assert events and all(e.modality is not Modality.ASSERTED for e in events if e.event_type == "ASSAULT")
+    (wish,) = events_of(coder, "Japan wants to meet China to discuss the islands.")[:1]
+    assert (wish.event_type, wish.modality) == ("CONSULT", Modality.INTENDED)
+    (plan,) = events_of(coder, "Greece plans to expel two Turkish diplomats.")[:1]
+    assert (plan.event_type, plan.modality) == ("THREATEN", Modality.ASSERTED)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ukraine struck a gas deal with Turkmenistan.", ("AGREE", "UKR", "TKM", "asserted")),
+    ("Sudanese government forces broke the ceasefire with the rebels.", ("REJECT", "SDN", "SDN", "asserted")),
+    ("The United States terminated its trade agreement with Mexico.", ("REJECT", "USA", "MEX", "asserted")),
+    ("Oxfam welcomed the G7 statement on debt relief.", ("SUPPORT", "igo:NGO", "igo:IGO", "asserted")),
+])
+def test_agreements_made_and_broken(coder, text, expected) -> None:
+    assert expected in triples(events_of(coder, text))

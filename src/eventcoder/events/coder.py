@@ -299,7 +299,7 @@ class EventCoder:
                 cands = _between(tok)
             for c in cands:
                 found = actors.actors_for(c)
-                if not found and c.lower_ not in {"it", "they", "them"}:
+                if not found and c.lower_ not in {"it", "they", "them"} and not p.only_roles:
                     found = [a for cc in c.children if cc.dep_ == "poss" for a in actors.actors_for(cc)]
                 if found:
                     return found
