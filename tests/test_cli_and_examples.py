@@ -72,3 +72,13 @@ def test_help_reads_well() -> None:
     assert result.exit_code == 0
     for command in ("code", "ingest", "events", "actors", "show"):
         assert command in result.stdout
+
+
+def test_bench_reports_ratio_against_bare_spacy() -> None:
+    result = runner.invoke(app, ["bench", str(EXAMPLES / "articles" / "news.jsonl"), "--limit", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output.strip().splitlines()[-1])
+    assert data["documents"] == 4 and data["events"] > 0
+    assert data["baseline_seconds"] > 0 and data["coder_seconds"] > 0
+    assert data["ratio"] == round(data["coder_seconds"] / data["baseline_seconds"], 3)
+    assert data["peak_rss_mb"] > 50

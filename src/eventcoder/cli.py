@@ -277,6 +277,42 @@ def documents(db: DbOption = DEFAULT_DB,
     out.print(table)
 
 
+@app.command()
+def bench(
+    inputs: Annotated[list[str] | None, typer.Argument(help="Documents to time (default: the bundled examples).")]
+    = None,
+    limit: Annotated[int, typer.Option(min=1, help="Use at most this many documents.")] = 500,
+    workers: WorkersOption = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Time coding against bare spaCy on the same texts; report docs/s, the ratio and peak memory."""
+    from itertools import islice
+
+    from .bench import run_bench
+    from .ingest.files import read_inputs
+    from .records import Document
+
+    paths = inputs or [str(Path(__file__).resolve().parents[2] / "examples" / "articles")]
+    try:
+        docs = [d for d in islice(read_inputs(paths), limit * 2) if isinstance(d, Document)][:limit]
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    if not docs:
+        err.print("[red]error[/red] no readable document to time")
+        raise typer.Exit(errors.EXIT_NOTHING_READ)
+    result = run_bench(docs, workers=workers)
+    data = result.to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    out.print(f"{data['documents']:,} documents, {data['characters']:,} characters, {data['events']:,} events, "
+              f"{workers} worker(s)", highlight=False)
+    out.print(f"bare spaCy : {data['baseline_seconds']:.2f} s ({data['baseline_docs_per_second']} docs/s)",
+              highlight=False)
+    out.print(f"eventcoder : {data['coder_seconds']:.2f} s ({data['coder_docs_per_second']} docs/s), "
+              f"{data['ratio']:.2f} x bare spaCy; peak memory {data['peak_rss_mb']:.0f} MB", highlight=False)
+
+
 DEFAULT_FLOORS = Path("eval/floors.json")
 
 
