@@ -132,10 +132,10 @@ def test_sentence_cap_skips_only_the_long_sentence(cap: int) -> None:
 def test_a_coder_failure_costs_one_document_not_the_batch(coder: Coder, monkeypatch: pytest.MonkeyPatch) -> None:
     real = coder.coder.code
 
-    def flaky(doc, document, actors, max_chars):  # type: ignore[no-untyped-def]
+    def flaky(document, actors, max_chars):  # type: ignore[no-untyped-def]
         if "explode" in document.text:
             raise RecursionError("maximum recursion depth exceeded")
-        return real(doc, document, actors, max_chars)
+        return real(document, actors, max_chars)
 
     monkeypatch.setattr(coder.coder, "code", flaky)
     docs = [make_document(t, id=f"d{i}", date="2024-01-01") for i, t in enumerate(

@@ -89,7 +89,7 @@ class Coder:
                 continue
             try:
                 actors = self.resolver.resolve(spacy_doc)
-                events = self.coder.code(spacy_doc, item, actors, self.settings.max_sentence_chars)
+                events = self.coder.code(item, actors, self.settings.max_sentence_chars)
                 mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
             except Exception as exc:  # noqa: BLE001 - a coder bug must cost one document, not the batch
                 yield Rejected(item.id, item.source or "", Reason.CODING.value,

@@ -10,6 +10,7 @@ the title phrase before their name ("Israeli defence minister Benny Gantz",
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
@@ -117,7 +118,7 @@ class DocActors:
         return []
 
     def _conjoined_modifiers(self, tok: Token, actor: Actor) -> list[Actor]:
-        """ "US and British forces": one actor per conjoined country modifier."""
+        """ "French and German troops": one actor per conjoined country modifier."""
         out = []
         for child in tok.lefts:
             if child.dep_ in {"amod", "compound", "nmod"} and child.i in self.by_token:
@@ -214,13 +215,13 @@ class DocActors:
         to it ("in Zimbabwe", "based in Trinidad"), else it stays open for the coder's
         document-country rule.
         """
-        sector = self._sector_word(tok)
+        head_sector = self._sector_word(tok)
+        if head_sector is None and tok.lower_ not in COLLECTIVE_NOUNS:
+            return None
         words = self._phrase_text(tok)
-        if sector is None and tok.lower_ in COLLECTIVE_NOUNS:
-            sector = self.dictionary.sector_of(words)
+        sector = self.dictionary.sector_of(words) or head_sector
         if sector is None:
             return None
-        sector = self.dictionary.sector_of(words) or sector
         place = self._attached_place(tok)
         country = place.actor.country if place is not None else None
         return Actor(words, words, country, None, sector, None, "group")
@@ -317,7 +318,7 @@ class DocActors:
                 m = self.by_token.get(child.i)
                 if m is not None and m.actor.kind != "person":
                     return m
-                for grand in child.lefts:  # "US Predator attacks", "Israeli army units"
+                for grand in child.lefts:  # "Russian Shahed drones", "Israeli army units"
                     m = self.by_token.get(grand.i) if grand.dep_ in {"amod", "compound", "nmod"} else None
                     if m is not None and m.actor.kind != "person":
                         return m
@@ -354,13 +355,10 @@ class DocActors:
         """He/she: the person who was last the subject, in this sentence or the three before."""
         if depth > 3:
             return None
-        sents = self.sentences_before(tok.i, 4)
-        for sent in reversed(sents):
-            subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i]
-            for subj in reversed(subjects):
-                found = self._pronoun(subj, depth + 1) if subj.lower_ in PRONOUNS else self.actor_for(subj)
-                if found is not None and found.kind == "person":
-                    return found.renamed(tok.text)
+        for subj in self._subjects_before(tok, 4):
+            found = self._pronoun(subj, depth + 1) if subj.lower_ in PRONOUNS else self.actor_for(subj)
+            if found is not None and found.kind == "person":
+                return found.renamed(tok.text)
         earlier = [i for i in self.person_at if i < tok.i]
         if earlier:
             return self.persons[self.person_at[max(earlier)]].renamed(tok.text)
@@ -393,15 +391,17 @@ class DocActors:
                 found = self.actor_for(subj)
                 if found is not None and found.kind != "person":
                     return found.renamed(tok.text)
-        sents = self.sentences_before(tok.i, 3)
-        for sent in reversed(sents):
-            subjects = [t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i
-                        and t.lower_ not in GROUP_PRONOUNS | PRONOUNS]
-            for subj in reversed(subjects):
+        for subj in self._subjects_before(tok, 3):
+            if subj.lower_ not in GROUP_PRONOUNS | PRONOUNS:
                 found = self.actor_for(subj)
                 if found is not None and found.kind != "person":
                     return found.renamed(tok.text)
         return None
+
+    def _subjects_before(self, tok: Token, n_sentences: int) -> Iterator[Token]:
+        """Subjects before ``tok``, nearest first, in its sentence and the ones before."""
+        for sent in reversed(self.sentences_before(tok.i, n_sentences)):
+            yield from reversed([t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.i < tok.i])
 
     def _recent_country(self, tok: Token) -> Actor | None:
         prior = [m for m in self.mentions if m.end <= tok.idx and m.actor.kind == "state" and m.actor.country]
@@ -461,7 +461,7 @@ class ActorResolver:
                    for e in state.ents):
                 continue
             if entry.kind == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
-                # "ethnic Albanians in Serbia" are a group of that state's residents, not Albania.
+                # "ethnic Hungarians in Romania" are a group of that state's residents, not Albania.
                 name = f"ethnic {span.text}"
                 actor = Actor(name, name, None, None, "CVL", None, "group")
             elif entry.kind in ("name", "demonym", "capital"):
@@ -513,9 +513,9 @@ class ActorResolver:
     @staticmethod
     def _name_country(span: Span, state: DocActors) -> str | None:
         """A country attached to the name itself: "Jordan's visiting King Abdullah",
-        "King Hassan of Morocco", "Sidhoum, Algeria's leading activist"."""
+        "Queen Rania of Jordan", "Okafor, Nigeria's best-known lawyer"."""
         head = span.root
-        # Anything that modifies the name from the left, nearest first: "Lebanon's new President X".
+        # Anything that modifies the name from the left, nearest first: "Chile's newly elected President X".
         cands = [t for t in reversed(span.doc[head.left_edge.i:span.start])
                  if t.dep_ in {"poss", "amod", "compound", "nmod"}]
         cands += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i == span.end

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import chain
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from ..actors.resolve import DocActors
 from ..records import Actor, Document, Event, Location, Mention, Modality
@@ -28,7 +29,6 @@ RELATIVE = {"that", "which", "who", "whom", "whose"}
 OBJECT_CONTROL = {"ask", "urge", "order", "press", "force", "allow", "call", "invite", "persuade", "tell",
                   "encourage", "help", "enable", "permit", "require", "compel", "warn"}
 ACCUSED_IS_AGENT = {"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise"}
-LIGHT_CLIMB = {"dobj", "pobj", "prep", "acomp", "attr", "oprd", "npadvmod"}
 CLAIM_COPULA = {"be"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should"}
@@ -69,13 +69,13 @@ class EventCoder:
 
     # ---- entry point --------------------------------------------------------------------
 
-    def code(self, doc: Doc, document: Document, actors: DocActors, max_sentence_chars: int) -> list[Event]:
+    def code(self, document: Document, actors: DocActors, max_sentence_chars: int) -> list[Event]:
         events: list[Event] = []
         for sent in actors.sents:
             if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
                 continue
             events.extend(self._code_sentence(sent, document, actors, events))
-        return _fill_home_countries(_infer_host_countries(events, actors), doc, actors)
+        return _fill_home_countries(_infer_host_countries(events, actors), actors)
 
     # ---- triggers -----------------------------------------------------------------------
 
@@ -95,11 +95,11 @@ class EventCoder:
                         consumed.add(c.i)
             if pattern is None or pattern.event_type is None:
                 continue
-            for ev in self._events_for(tok, pattern, sent, document, actors, prior + found):
+            for ev in self._events_for(tok, pattern, sent, document, actors, (prior, found)):
                 key = (ev.event_type, _key(ev.source), _key(ev.target), ev.modality)
                 if all((e.event_type, _key(e.source), _key(e.target), e.modality) != key for e in found):
                     found.append(ev)
-        # "began a hunger strike ... in protest against Sweden": the targeted reading says it all.
+        # "went on hunger strike ... in protest against the ministry": the targeted reading says it all.
         targeted = {(e.event_type, _key(e.source)) for e in found if e.target is not None}
         return [e for e in found if e.target is not None or (e.event_type, _key(e.source)) not in targeted]
 
@@ -152,7 +152,7 @@ class EventCoder:
     # ---- arguments ----------------------------------------------------------------------
 
     def _events_for(self, tok: Token, p: Pattern, sent: Span, document: Document,
-                    actors: DocActors, prior: list[Event]) -> Iterator[Event]:
+                    actors: DocActors, earlier: tuple[list[Event], list[Event]]) -> Iterator[Event]:
         frame = self._frame(tok, p, actors)
         if frame is None:
             return  # subsumed by a matrix verb's own event ("agreed to set up")
@@ -162,7 +162,7 @@ class EventCoder:
             sources, targets, rule = self._noun_args(tok, p, actors)
         if (not sources and p.event_type == "ASSAULT" and targets and p.pos == "verb" and _agentless(tok)
                 and tok.lemma_ in VIOLENT_VERBS and all(_human(t) for t in targets)):
-            # "A roadside bombing killed one soldier", "civilians were killed in a bombing":
+            # "A car bomb killed two police officers", "villagers were killed in an ambush":
             # the attack is real even though the text names no attacker (PLOVER sector UAF).
             sources = [Actor("unidentified attackers", "unidentified attackers", None, None, "UAF", None, "unknown")]
             rule += ":unidentified"
@@ -175,10 +175,10 @@ class EventCoder:
             c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
         complement_only = rule.endswith(":complement") and p.event_type in {"AGREE", "CONSULT", "COOPERATE"}
         if (not targets or complement_only) and len(sources) > 1 and mutual:
-            # "Palestinians and Israelis failed to reach agreement on ...": the parties are each other's
+            # "Serbia and Kosovo failed to reach agreement on ...": the parties are each other's
             sources, targets, reciprocal = sources[:1], sources[1:], True
         if not targets:
-            targets = self._answered(tok, prior, sources)
+            targets = self._answered(tok, earlier, sources)
             rule += ":anaphor" if targets else ""
         if not targets and p.event_type == "PROTEST":
             targets = self._protest_aim(tok, actors, sources)
@@ -193,7 +193,7 @@ class EventCoder:
                 rule += ":place"
         event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         if not targets:
-            # "will not accept refugees": a refusal to agree or meet needs no named target
+            # "will not accept the plan": a refusal to agree or meet needs no named target
             refused = event_type == "REJECT" and p.event_type in {"AGREE", "CONSULT"}
             if not (p.target_optional or refused):
                 return
@@ -216,16 +216,19 @@ class EventCoder:
                                  rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 
     def _demands(self, tok: Token, p: Pattern, sent: Span, document: Document, actors: DocActors) -> list[Event]:
-        """ "Russia said Sudan must return the helicopter": the speaker demands of Sudan (REQUEST)."""
+        """ "Norway said Denmark must release the crews": the speaker demands of Sudan (REQUEST)."""
         out: list[Event] = []
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)]
         speaker_tok, _ = _subject(tok)
-        sources = actors.actors_for(speaker_tok) if speaker_tok is not None else []
-        for clause in (c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)):
+        sources = actors.actors_for(speaker_tok) if clauses and speaker_tok is not None else []
+        if not sources:
+            return out
+        demand = replace(p, event_type="REQUEST", frame=None)
+        rule = f"{p.name}+must"
+        frame = self._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
+        for clause in clauses:
             subj = next((s for s in clause.children if s.dep_ in SUBJ), None)
             targets = actors.actors_for(subj) if subj is not None else []
-            demand = replace(p, event_type="REQUEST", frame=None)
-            rule = f"{p.name}+must"
-            frame = self._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
             for src in sources:
                 for tgt in targets:
                     if src.canonical != tgt.canonical:
@@ -248,9 +251,9 @@ class EventCoder:
         sources = actors.actors_for(src_tok) if src_tok is not None else []
         targets = self._targets(tok, p, actors, patient)
         own = {a.canonical for a in sources}
-        targets = [t for t in targets if t.canonical not in own]  # "imposed restrictions on its market"
+        targets = [t for t in targets if t.canonical not in own]  # "imposed curbs on its own exports"
         if not targets and p.event_type == "THREATEN":
-            targets = _condition_subjects(tok, actors, own)  # "... if the United States goes ahead"
+            targets = _condition_subjects(tok, actors, own)  # "... unless Togo pays"
         if not targets and not p.reverse and p.frame != "speech" and not p.only_roles:
             targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
             rule += ":complement" if targets else ""
@@ -344,7 +347,7 @@ class EventCoder:
             light = tok.dep_ == "dobj" and tok.head.lemma_ in LIGHT_VERBS
             targets = _complement_actors(tok, actors, sources, skip=set(), max_depth=5, places=not light)
             if not targets and light:
-                # "opened investigations against X": the light verb holds the noun's target
+                # "opened an inquiry into X": the light verb holds the noun's target
                 subj, _ = _subject(tok.head)
                 skip = {tok.i} | ({subj.i} if subj is not None else set())
                 targets = (_complement_actors(tok.head, actors, sources, skip=skip, places=False)
@@ -383,17 +386,17 @@ class EventCoder:
             embedded = embedded and (rel in NOMINAL_PATH or (rel in {"xcomp", "advcl", "acl"} and infinitive))
             hp = self._match(head)
             if rel == "ccomp" and _obligation(cur) and hp is not None and hp.frame == "speech":
-                return None  # "Russia said Sudan must return it": coded as the speaker's demand
+                return None  # "Norway said Denmark must release them": coded as the speaker's demand
             if (cur is tok and rel in {"advcl", "xcomp", "acl"} and p.event_type in VOICED_BY_PROTEST
                     and self._protest_at(head)):
-                return None  # "staged demonstrations to demand reforms": the demand is the protest's aim
+                return None  # "held rallies to demand new elections": the demand is the protest's aim
             if hp is not None and rel in {"xcomp", "ccomp", "pcomp", "advcl", "conj", "prep", "pobj", "dobj",
                                           "acl", "relcl", "compound", "nmod", "amod"}:
                 # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it.
                 nominal = rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"
                 if hp.frame == "commit" and (rel == "xcomp" or nominal):
                     return None
-                # "rejected a US offer to host a summit", "resigned to allow elections": the
+                # "rejected a Swiss offer to host talks", "stepped down to make way for a successor": the
                 # nouns and purpose infinitives inside another event are part of it.
                 if (embedded and hp.event_type is not None and hp.frame in {None, "commit"}
                         and (tok.pos_ == "NOUN" or tok is not cur or infinitive) and rel != "conj"):
@@ -436,9 +439,11 @@ class EventCoder:
             modality, claimed_by, note = Modality.CLAIMED, according, "+claimed:according_to"
         return Frame(modality, claimed_by, note)
 
-    def _answered(self, tok: Token, prior: list[Event], sources: list[Actor]) -> list[Actor]:
+    def _answered(self, tok: Token, earlier: tuple[list[Event], list[Event]], sources: list[Actor]
+                  ) -> list[Actor]:
         """ "Seoul rejected the warning", "Syria condemned the strikes": a definite event noun
-        points back to the latest earlier event of its type; its source is the target."""
+        points back to the latest earlier event of its type (this sentence's, then the
+        document's); its source is the target."""
         objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
         objs += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
         own = {a.canonical for a in sources}
@@ -448,7 +453,7 @@ class EventCoder:
             p = self._match(obj)
             if p is None or p.event_type is None:
                 continue
-            for e in reversed(prior):
+            for e in chain(reversed(earlier[1]), reversed(earlier[0])):
                 if e.event_type == p.event_type and e.source is not None and e.source.canonical not in own:
                     return [e.source]
                 if (p.event_type == "ACCUSE" and e.claimed_by is not None
@@ -466,15 +471,16 @@ class EventCoder:
 
     def _protest_aim(self, tok: Token, actors: DocActors, sources: list[Actor]) -> list[Actor]:
         """Whom a protest is aimed at, from its purpose: "to demand the resignation of X",
-        "calling for independence from Iraq", "in protest of the government's refusal"."""
+        "calling for the governor's removal", "in protest against the ministry's decision"."""
         verb = tok.head if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "pobj"} else tok
+        own = {s.canonical for s in sources}
         for holder in dict.fromkeys([tok, verb]):
             for c in holder.children:
                 if c.dep_ in {"advcl", "xcomp", "acl"} or (c.dep_ == "prep" and any(
                         g.lemma_ in {"protest", "defiance", "opposition", "response"} for g in c.children)):
                     found = _complement_actors(c, actors, sources, skip=set())
                     if not found and c.dep_ != "prep":
-                        found = [a for a in actors.actors_for(c) if a.canonical not in {s.canonical for s in sources}]
+                        found = [a for a in actors.actors_for(c) if a.canonical not in own]
                     if found:
                         return found
         return []
@@ -516,14 +522,14 @@ class EventCoder:
         chain = [tok] + [h for h in tok.ancestors if tok.dep_ in {"xcomp", "conj"}][:1]
         negs = {c.lower_ for t in chain for c in t.children if c.dep_ == "neg"}
         if tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.pos_ in {"VERB", "AUX"}:
-            chain.append(tok.head)  # "will extend the curfew": the noun's verb carries its tense
+            chain.append(tok.head)  # "will tighten the blockade": the noun's verb carries its tense
         auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
         if tok.pos_ == "NOUN" and _speculated(tok) and modality is Modality.ASSERTED:
             modality = Modality.HYPOTHETICAL  # "suggestions of strikes on Iran", "fears of a war"
         negated = bool(negs & NEG_WORDS) or any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
         if p.frame == "commit" and any(c.dep_ == "neg" for x in tok.children if x.dep_ == "xcomp"
                                        for c in x.children):
-            negated = True  # "vowed not to return the Golan": a promise not to is a refusal
+            negated = True  # "vowed not to extradite him": a promise not to is a refusal
         stated = Modality.CLAIMED if modality is Modality.CLAIMED else Modality.ASSERTED
         coop = event_type in COOP_TYPES | {"AGREE", "CONCEDE"}
         if coop and (negated or frame.note.startswith("+failed")):
@@ -630,7 +636,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and depth > 0):
             if c.lower_ in RELATIVE and verb.dep_ == "relcl":
                 return verb.head, "relative"
-            if c.pos_ == "VERB":  # "The Red Cross operating in Iraq said": the parser's subject is the participle
+            if c.pos_ == "VERB":  # "The charity working in Yemen said": the parser's subject is the participle
                 inner = next((g for g in c.children if g.dep_ == "nsubj"), None)
                 if inner is not None:
                     return inner, "nsubj"
@@ -671,7 +677,7 @@ def _governing_subject(noun: Token) -> Token | None:
     "engaged in a war of words"), never a verb further up through other nouns.
     """
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.lemma_ in ACCUSED_IS_AGENT:
-        # "Palestinians blamed Israel for the bombing": the accused did it
+        # "Kyiv blamed Moscow for the blackout": the accused did it
         return next((c for c in noun.head.head.children if c.dep_ == "dobj"), None)
     if noun.dep_ in {"dobj", "attr", "oprd"}:
         verb = noun.head
@@ -684,7 +690,7 @@ def _governing_subject(noun: Token) -> Token | None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
                 return next((g for g in agent.children if g.dep_ == "pobj"), None)
-            # "Serb forces were engaged in ethnic cleansing": an adjectival passive's subject acts
+            # "Militias were involved in the massacre": an adjectival passive's subject acts
             return next((c for c in verb.children if c.dep_ == "nsubjpass"), None) if noun.dep_ == "pobj" else None
         subj, _ = _subject(verb)
         if subj is not None:
@@ -705,8 +711,8 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                        max_depth: int = 9, places: bool = True) -> list[Actor]:
     """The first actor in what the trigger governs when the lexicon's roles found none.
 
-    "demanded an immediate admission by Moscow", "threatened to cut off electricity to
-    Nakhichevan", "rejected an Australian ultimatum": the target sits inside the object
+    "demanded an apology from Beijing", "threatened to cut off water to
+    Uzbekistan", "rejected a Turkish ultimatum": the target sits inside the object
     or complement. Clauses hanging off a noun (relative clauses), time phrases and the
     source itself are passed over; places ("in Tokyo") count only when nothing else does.
     """
@@ -738,7 +744,7 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
 
     found = walk(tok, 0)
     if not found:
-        # a purpose clause names the beneficiary: "opened the bridge to allow grain to reach Afghanistan"
+        # a purpose clause names the beneficiary: "opened the crossing to let fuel reach Gaza"
         for c in tok.children:
             if c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 found = walk(c, 1)
@@ -803,9 +809,9 @@ def _human(actor: Actor | None) -> bool:
 
 
 def _agentless(verb: Token) -> bool:
-    """A main-clause passive with no "by" agent: "three civilians were killed in a bombing".
+    """A main-clause passive with no "by" agent: "four soldiers were killed in an ambush".
 
-    Background clauses ("the town where 24 people were killed") do not count."""
+    Background clauses ("the village where 30 people were killed in 2012") do not count."""
     if any(t.dep_ in {"relcl", "acl"} for t in [verb, *verb.ancestors]):
         return False
     return any(c.dep_ == "nsubjpass" for c in verb.children) and not any(c.dep_ == "agent" for c in verb.children)
@@ -844,17 +850,19 @@ def _home_country(mentions: list[Mention], strict: bool = False) -> str | None:
     return best
 
 
-def _fill_home_countries(events: list[Event], doc: Doc, actors: DocActors) -> list[Event]:
+def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
     """Domestic actors the text does not place ("the judge", "opposition leader X",
     "Islamic fundamentalists") belong to the country their sentence, else their
     document, is about. The rule string records it (``+home``)."""
     if not events:
         return events
     doc_home = _home_country(actors.mentions, strict=len(actors.sents) > 1)
+    sent_homes: dict[tuple[int, int], str | None] = {}  # one count per sentence, not per event
     out = []
     for e in events:
-        in_sent = [m for m in actors.mentions if e.start <= m.start < e.end]
-        sent_home = _home_country(in_sent)
+        if (e.start, e.end) not in sent_homes:
+            sent_homes[(e.start, e.end)] = _home_country([m for m in actors.mentions if e.start <= m.start < e.end])
+        sent_home = sent_homes[(e.start, e.end)]
         changed = {}
         for role in ("source", "target", "claimed_by"):
             a = getattr(e, role)

@@ -63,12 +63,11 @@ def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected]
                    wait: float = 60.0) -> IngestSummary:
     """Store a stream of results, opening the database only to write each batch (see module doc)."""
     summary = IngestSummary()
+    with Store.open(path, wait=wait):
+        pass  # migrate once, before coding starts; an empty run still leaves a database behind
     for batch in _batches(results, batch_size):
-        with Store.open(path, wait=wait) as store:
+        with Store.open(path, wait=wait, migrate=False) as store:
             store._write_batch(batch, summary)
-    if summary.documents == 0:
-        with Store.open(path, wait=wait):
-            pass  # an empty run still leaves a migrated database behind
     return summary
 
 
@@ -151,7 +150,7 @@ class Store:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False, wait: float = 30.0) -> Store:
+    def open(cls, path: str | Path, read_only: bool = False, wait: float = 30.0, migrate: bool = True) -> Store:
         """Connect (and migrate, when writing); wait up to ``wait`` s for another process's lock."""
         path = str(path)
         if read_only and path != ":memory:" and not Path(path).exists():
@@ -170,7 +169,7 @@ class Store:
                     continue
                 hint = f" (another process held it for more than {wait:g} s)" if locked else ""
                 raise StoreError(f"cannot open {path}: {exc}{hint}") from None
-        if not read_only:
+        if migrate and not read_only:
             migrations.apply(conn)
         return cls(conn, path, read_only)
 
