@@ -11,7 +11,7 @@ from eventcoder.records import CodedDocument
 # Fragments that make the coder work: actors, triggers, claims, negation, dates, noise.
 FRAGMENTS = [
     "Israel", "Iran", "Azerbaijan", "the United Nations", "Tehran", "Baku", "NATO", "Hamas", "Russian troops",
-    "President Ilham Aliyev", "the minister", "he", "it", "they", "attacked", "met", "signed a deal with",
+    "President John Mensah", "the minister", "he", "it", "they", "attacked", "met", "signed a deal with",
     "accused", "of shelling", "said", "denied", "will", "did not", "threatened to", "sanctions on", "visited",
     "talks with", "and", ",", ".", "!", "?", "\n", "\n\n", "on Tuesday", "last week", "in 2018", "(", ")", '"',
     "according to", "must", "the", "Mr.", "some of", "many of", "them", "those", "its", "their", "his",

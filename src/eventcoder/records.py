@@ -64,7 +64,7 @@ class Actor:
     """A resolved participant: a state, an organisation or a person acting for one."""
 
     name: str  # as written at this mention
-    canonical: str  # resolved name ("Benny Gantz" for "he")
+    canonical: str  # resolved name ("Ana Rojas" for "she")
     country: str | None = None  # ISO 3166-1 alpha-3
     igo: str | None = None  # UNO, NATO, EUR, ...
     sector: str | None = None  # PLOVER sector code: GOV, MIL, COP, REB, ...

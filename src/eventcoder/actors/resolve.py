@@ -2,8 +2,8 @@
 
 `ActorResolver.resolve(doc)` returns a `DocActors` that the event coder asks
 "who is this noun phrase?" (`actors_for`). Persons get their country and role from
-the title phrase before their name ("Israeli defence minister Benny Gantz",
-"the President of Azerbaijan Ilham Aliyev"); surnames, definite titles
+the title phrase before their name ("Chilean interior minister Ana Rojas",
+"the President of Ghana John Mensah"); surnames, definite titles
 ("the minister") and pronouns refer back to persons already seen.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -20,6 +21,7 @@ from spacy.util import filter_spans
 
 from ..records import Actor, Mention
 from .dictionary import ActorDictionary, Entry
+from .knowledge import Knowledge, KnownActor
 
 PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their", "itself", "themselves"}
@@ -42,6 +44,8 @@ class DocActors:
 
     doc: Doc
     dictionary: ActorDictionary
+    knowledge: Knowledge = field(default_factory=Knowledge.empty)
+    day: date | None = None  # the document's date: roles in the dictionaries are dated
     mentions: list[Mention] = field(default_factory=list)
     by_token: dict[int, Mention] = field(default_factory=dict)
     persons: dict[str, Actor] = field(default_factory=dict)  # canonical -> person
@@ -418,18 +422,38 @@ class DocActors:
         if ent is None:
             return None
         sector = self.dictionary.sector_of(ent.text)
-        if sector is None and (ent.label_ != "ORG" or tok.i != ent.end - 1):
+        known_org = tok.i == ent.end - 1 and self.knowledge.lookup(ent.text.removeprefix("the ")) is not None
+        if sector is None and not known_org and (ent.label_ != "ORG" or tok.i != ent.end - 1):
             return None
         text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        known = self.knowledge.lookup(text)
+        held = known.role_on(self.day) if known is not None and known.kind in KNOWN_KINDS else None
+        if known is not None and held is not None:
+            return Actor(text, known.name, held.country, held.igo, sector or held.sector, held.role,
+                         KNOWN_KINDS[known.kind])
         place = self._attached_place(tok)
         return Actor(text, text, place.actor.country if place else None, None, sector, None, "org")
+
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+KNOWN_KINDS = {"igo": "igo", "group": "group", "org": "org"}
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 class ActorResolver:
     """Finds actor mentions in a parsed document."""
 
-    def __init__(self, dictionary: ActorDictionary, nlp: Language) -> None:
+    def __init__(self, dictionary: ActorDictionary, nlp: Language, knowledge: Knowledge | None = None) -> None:
         self.dictionary = dictionary
+        self.knowledge = knowledge or Knowledge.empty()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._entries: dict[str, Entry] = {}
         for surface, entry in dictionary.entries.items():
@@ -439,10 +463,12 @@ class ActorResolver:
         t = dictionary.titles
         self._strip = {w.lower() for w in t.ranks | t.honorifics} | {a.lower() for a in t.abbreviations}
 
-    def resolve(self, doc: Doc) -> DocActors:
-        state = DocActors(doc, self.dictionary)
+    def resolve(self, doc: Doc, pub_date: str | None = None) -> DocActors:
+        """Every actor mention of ``doc``; dated roles are read as of ``pub_date``."""
+        state = DocActors(doc, self.dictionary, knowledge=self.knowledge, day=_parse_day(pub_date))
         state.index()
         self._gazetteer(doc, state)
+        self._places(doc, state)
         self._persons(doc, state)
         state.mentions.sort(key=lambda m: m.start)
         return state
@@ -476,6 +502,21 @@ class ActorResolver:
             for i in range(span.start, span.end):
                 state.by_token[i] = mention
 
+    def _places(self, doc: Doc, state: DocActors) -> None:
+        """Cities and regions the gazetteer lacks name their country ("arrived in Nairobi")."""
+        for ent in state.ents:
+            if ent.label_ not in PLACE_LABELS or any(i in state.by_token for i in range(ent.start, ent.end)):
+                continue
+            text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            country = self.knowledge.place(text)
+            if country is None:
+                continue
+            actor = Actor(text, text, country, None, None, None, "state")
+            mention = Mention(text, ent.start_char + (len(ent.text) - len(text)), ent.end_char, actor, "place")
+            state.mentions.append(mention)
+            for i in range(ent.start, ent.end):
+                state.by_token[i] = mention
+
     # ---- persons --------------------------------------------------------------------
 
     def _persons(self, doc: Doc, state: DocActors) -> None:
@@ -498,9 +539,25 @@ class ActorResolver:
                 country = self._name_country(span, state)
             role = self._role_text(role_span, state) if len(role_span) else None
             sector = self.dictionary.sector_of(role_span.text) if len(role_span) else None
-            canonical = self._merge_person(state, span.text, country, role, sector)
+            # Evidence in rank order: the text (title phrase, modifiers) first, then the dictionaries.
+            known = self._known_person(span.text)
+            held = known.role_on(state.day) if known is not None else None
+            igo = None
+            name = span.text
+            if known is not None and held is not None:
+                if country is None:
+                    country, igo = held.country, held.igo
+                    sector = sector or held.sector
+                    role = role or held.role
+                elif country == held.country:
+                    sector = sector or held.sector
+                    role = role or held.role
+                if len(name.split()) == 1:
+                    name = known.name  # "Putin" is Vladimir Putin
+            canonical = self._merge_person(state, name, country, role, sector, igo)
             person = state.persons[canonical]
-            mention = Mention(span.text, span.start_char, span.end_char, person, "person")
+            via = "person+dictionary" if known is not None and held is not None else "person"
+            mention = Mention(span.text, span.start_char, span.end_char, person, via)
             state.mentions.append(mention)
             for i in range(span.start, span.end):
                 state.person_at[i] = canonical
@@ -509,6 +566,12 @@ class ActorResolver:
         for tok in doc:
             if tok.lemma_ in titles.companion_verbs and tok.pos_ == "VERB":
                 self._share_country(tok, state)
+
+    def _known_person(self, text: str) -> KnownActor | None:
+        known = self.knowledge.lookup(text)
+        if known is None and len(text.split()) > 2:  # "Recep Tayyip Erdogan" listed as "Tayyip Erdogan"
+            known = self.knowledge.lookup(" ".join(text.split()[-2:]))
+        return known if known is not None and known.kind == "person" else None
 
     @staticmethod
     def _name_country(span: Span, state: DocActors) -> str | None:
@@ -602,13 +665,14 @@ class ActorResolver:
         return text or None
 
     def _merge_person(self, state: DocActors, name: str, country: str | None,
-                      role: str | None, sector: str | None) -> str:
+                      role: str | None, sector: str | None, igo: str | None = None) -> str:
         surname = name.split()[-1]
         for canonical, p in state.persons.items():
             parts = canonical.split()
             if name == canonical or (surname in parts and (len(name.split()) == 1 or len(parts) == 1)):
                 best = canonical if len(canonical) >= len(name) else name
-                merged = Actor(best, best, p.country or country, None, p.sector or sector, p.role or role, "person")
+                merged = Actor(best, best, p.country or country, p.igo or igo, p.sector or sector, p.role or role,
+                               "person")
                 if best != canonical:
                     del state.persons[canonical]
                     for i, c in list(state.person_at.items()):
@@ -616,7 +680,7 @@ class ActorResolver:
                             state.person_at[i] = best
                 state.persons[best] = merged
                 return best
-        state.persons[name] = Actor(name, name, country, None, sector, role, "person")
+        state.persons[name] = Actor(name, name, country, igo, sector, role, "person")
         return name
 
     def _share_country(self, verb: Token, state: DocActors) -> None:

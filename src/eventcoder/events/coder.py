@@ -869,6 +869,11 @@ def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
             if a is not None and a.country is None and a.igo is None and a.kind in {"person", "org", "group"}:
                 # A person belongs to the country the article is about; a group to its sentence's.
                 home = (doc_home or sent_home) if a.kind == "person" else (sent_home or doc_home)
+                other = e.target if role == "source" else e.source
+                if home is not None and e.event_type == "CONSULT" and other is not None and other.country == home:
+                    # A visitor or a host's guest is the one actor here who is NOT from the
+                    # country the article is about: unknown beats that guess.
+                    continue
                 if home is not None:
                     changed[role] = replace(a, country=home)
         out.append(replace(e, **changed, rule=e.rule + "+home") if changed else e)
@@ -878,8 +883,8 @@ def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
 def _infer_host_countries(events: list[Event], actors: DocActors) -> list[Event]:
     """A person met during a visit, with no country of their own in the text, is the host's.
 
-    "Minister Gantz met his counterpart, Colonel General Hasanov": the text never says
-    Hasanov is Azerbaijani, but Gantz is visiting Azerbaijan, so the host side is AZE.
+    "On a visit to Peru, Minister Ortiz met his counterpart, General Soto": the text never
+    says Soto is Peruvian, but Ortiz is visiting Peru, so the host side is PER.
     """
     hosts = {e.source.country: e.target.country for e in events
              if e.event_type == "CONSULT" and e.mode == "visit" and e.source and e.target

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from ..config import Settings, data_files
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the converted file is large
+
+from ..config import Settings, data_files, optional_data_files
 from ..errors import DataFileError
 
 FRAMES = {None, "speech", "accuse", "deny", "fail", "intent", "attempt", "commit", "idiom"}
@@ -59,6 +61,7 @@ class Pattern:
     then: tuple[str, ...] = ()  # words after a noun head (war "of words")
     reverse: bool = False  # the object is the actor (host/receive: the visitor acts)
     example: str = ""
+    origin: str = "hand"  # "hand" (events.yaml) or "cameo" (converted PETRARCH-2 verbs)
 
     @property
     def specificity(self) -> int:
@@ -66,7 +69,7 @@ class Pattern:
 
     @property
     def name(self) -> str:
-        parts = [self.pos, self.lemma]
+        parts = [self.pos, self.lemma] if self.origin == "hand" else [self.origin, self.pos, self.lemma]
         if self.particle:
             parts.append(self.particle)
         if self.objects:
@@ -90,18 +93,51 @@ class Lexicon:
 
     @classmethod
     def load(cls, settings: Settings, codebook: Codebook) -> Lexicon:
+        """The hand lexicon (and a user's override file) over the converted PETRARCH-2 verbs.
+
+        The hand lexicon decides every verb it lists: converted entries for a lemma it
+        covers are dropped, so the converted layer only adds verbs nobody wrote by hand.
+        """
         by_key: dict[tuple[Any, ...], Pattern] = {}
-        for name, text in data_files(settings, "patterns/events.yaml"):
-            try:
-                items = yaml.safe_load(text) or []
-            except yaml.YAMLError as exc:
-                raise DataFileError(f"{name}: not valid YAML ({exc})") from None
-            if not isinstance(items, list):
-                raise DataFileError(f"{name}: must be a list of entries")
-            for i, item in enumerate(items, 1):
-                p = _parse(name, i, item, codebook)
-                by_key[(p.pos, p.lemma, p.particle, p.objects, p.before, p.then)] = p
+        hand: list[Pattern] = []
+        if "hand" in settings.layers:
+            for name, text in data_files(settings, "patterns/events.yaml"):
+                hand += _read_file(name, text, codebook)
+        if "petrarch" in settings.layers:
+            covered = {(p.pos, p.lemma) for p in hand}
+            for name, text in optional_data_files(settings, "petrarch/verbs.yaml"):
+                for p in _read_file(name, text, codebook):
+                    if (p.pos, p.lemma) not in covered:
+                        by_key[_key(p)] = replace(p, origin="cameo")
+        for p in hand:
+            by_key[_key(p)] = p
         return cls(list(by_key.values()))
+
+
+def _key(p: Pattern) -> tuple[Any, ...]:
+    return (p.pos, p.lemma, p.particle, p.objects, p.before, p.then)
+
+
+def _read_file(name: str, text: str, codebook: Codebook) -> list[Pattern]:
+    try:
+        items = yaml.load(text, Loader=_Loader) or []
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+    if not isinstance(items, list):
+        raise DataFileError(f"{name}: must be a list of entries")
+    in_file: dict[tuple[Any, ...], int] = {}
+    out: list[Pattern] = []
+    for i, item in enumerate(items, 1):
+        p = _parse(name, i, item, codebook)
+        key = _key(p)
+        if key in in_file:
+            # Two readings with one key would silently shadow each other; a later
+            # file (the user's override) may replace a packaged entry on purpose.
+            raise DataFileError(f"{name}: entry {i} repeats the key of entry {in_file[key]} "
+                                f"({p.name}); give one of them an object, particle or then")
+        in_file[key] = i
+        out.append(p)
+    return out
 
 
 def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
@@ -145,7 +181,9 @@ def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
         if role not in ROLES and not str(role).startswith(ROLE_PREFIXES):
             raise DataFileError(f"{where}: field 'target': unknown role {role!r}")
     objects = item.get("object")
-    then = tuple(str(item.get("then") or "").lower().split())
+    then_value = item.get("then")
+    then_words = then_value if isinstance(then_value, list) else [then_value] if then_value else []
+    then = tuple(w.lower() for phrase in then_words for w in str(phrase).split())
     return Pattern(
         pos=pos,
         lemma=words[-1] if pos == "noun" else words[0],

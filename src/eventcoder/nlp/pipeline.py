@@ -57,7 +57,7 @@ class SentenceHints:
             elif prev.text in self.abbreviations:
                 tok.is_sent_start = False
             elif prev.text in {")", "."} and i >= 2 and doc[i - 2].text.rstrip(".") in self.bare:
-                # "(Res.) Amir Eshel": the parenthesised rank does not end the sentence.
+                # "(Ret.) Tomas Varga": the parenthesised rank does not end the sentence.
                 tok.is_sent_start = False
             elif prev.text == ")" and i >= 3 and doc[i - 3].text.rstrip(".") in self.bare:
                 tok.is_sent_start = False
