@@ -116,12 +116,16 @@ def normalise(name: str) -> str:
 
 
 def _keys(name: str) -> list[str]:
-    """The name as written and without leading titles ("President Vladimir Putin" -> "vladimir putin")."""
+    """The name as written and without leading titles ("President Vladimir Putin" -> "vladimir putin").
+
+    A surname alone is a key only where the dictionary lists it alone ("Putin"): "President
+    Kennedy" names one Kennedy, not every Kennedy in the news.
+    """
     words = name.replace("’", "'").split()
     out = [normalise(name)]
     while words and words[0].lower().rstrip(",") in TITLE_WORDS:
         words = words[1:]
-    if words:
+    if len(words) > 1:
         out.append(normalise(" ".join(words)))
     return [k for k in dict.fromkeys(out) if k and k not in COMMON_SINGLE and len(k) > 2]
 
@@ -168,7 +172,14 @@ class Knowledge:
 
 
 def _read_csv(file_name: str, text: str, source: str) -> tuple[dict[str, KnownActor], dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
+    # "#" lines are comments: a header block is skipped (and counted, so errors name true
+    # lines); comment lines further down are blanked, which the csv reader skips.
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    while offset < len(lines) and (lines[offset].lstrip().startswith("#") or not lines[offset].strip()):
+        offset += 1
+    body = ["\n" if line.lstrip().startswith("#") else line for line in lines[offset:]]
+    reader = csv.DictReader(io.StringIO("".join(body)))
     expected = {"name", "aliases", "country", "igo", "sector", "role", "start", "end"}
     missing = expected - set(reader.fieldnames or ())
     if missing:
@@ -176,7 +187,7 @@ def _read_csv(file_name: str, text: str, source: str) -> tuple[dict[str, KnownAc
     grouped: dict[tuple[str, str], list[ActorRow]] = defaultdict(list)
     aliases: dict[tuple[str, str], list[str]] = defaultdict(list)
     for row in reader:
-        line = reader.line_num
+        line = reader.line_num + offset
         try:
             item = ActorRow.model_validate(row)
         except ValidationError as exc:

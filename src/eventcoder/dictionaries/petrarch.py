@@ -405,8 +405,8 @@ def convert_actors(text: str, kind_hint: str, countries: set[str]) -> tuple[list
             kind = "org"
         else:
             kind = "person"
-        if kind_hint == "igo" and kind == "org":
-            kind = "igo"
+        if kind_hint == "igo" and not dated:
+            kind = "igo"  # an organisation of the international file ("Oxfam", "Boeing" as MNC)
         out.append(ActorRecord(names[0], names[1:], kind, roles))
         stats[f"{kind} records"] += 1
     return out, stats

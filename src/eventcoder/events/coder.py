@@ -200,6 +200,10 @@ class EventCoder:
             targets = [None]  # type: ignore[list-item]
         for src in sources:
             for tgt in targets:
+                if p.origin == "cameo" and _unplaced(src, tgt):
+                    # Converted PETRARCH-2 patterns, like PETRARCH itself, code only between actors
+                    # the dictionaries place: "the firm argued ..." is no political event.
+                    continue
                 kind = event_type
                 if kind == "ASSAULT" and _verbal_attack(src, tgt):
                     kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
@@ -254,7 +258,7 @@ class EventCoder:
         targets = [t for t in targets if t.canonical not in own]  # "imposed curbs on its own exports"
         if not targets and p.event_type == "THREATEN":
             targets = _condition_subjects(tok, actors, own)  # "... unless Togo pays"
-        if not targets and not p.reverse and p.frame != "speech" and not p.only_roles:
+        if not targets and not p.reverse and p.frame != "speech" and not p.only_roles and p.origin == "hand":
             targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
             rule += ":complement" if targets else ""
         if p.reverse:
@@ -914,3 +918,10 @@ def _infer_host_countries(events: list[Event], actors: DocActors) -> list[Event]
             tgt = replace(changed[tgt.canonical], name=tgt.name)
         out.append(replace(e, source=src, target=tgt))
     return out
+
+
+def _unplaced(src: Actor, tgt: Actor | None) -> bool:
+    """Neither side is a state, organisation or person the text or dictionaries name."""
+    def named(a: Actor) -> bool:
+        return a.key() is not None or a.kind in {"person", "igo"}
+    return not named(src) or (tgt is not None and not named(tgt))

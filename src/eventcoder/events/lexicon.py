@@ -105,13 +105,36 @@ class Lexicon:
                 hand += _read_file(name, text, codebook)
         if "petrarch" in settings.layers:
             covered = {(p.pos, p.lemma) for p in hand}
+            skip_bare, skip_all = _skip_lists(settings)
             for name, text in optional_data_files(settings, "petrarch/verbs.yaml"):
                 for p in _read_file(name, text, codebook):
-                    if (p.pos, p.lemma) not in covered:
-                        by_key[_key(p)] = replace(p, origin="cameo")
+                    bare = p.particle is None and p.objects is None
+                    if (p.pos, p.lemma) in covered or p.lemma in skip_all or (bare and p.lemma in skip_bare):
+                        continue
+                    by_key[_key(p)] = replace(p, origin="cameo")
         for p in hand:
             by_key[_key(p)] = p
         return cls(list(by_key.values()))
+
+
+def _skip_lists(settings: Settings) -> tuple[set[str], set[str]]:
+    """The lemmas whose converted readings are not loaded (patterns/cameo_skip.yaml)."""
+    bare: set[str] = set()
+    every: set[str] = set()
+    for name, text in data_files(settings, "patterns/cameo_skip.yaml"):
+        try:
+            data = yaml.load(text, Loader=_Loader) or {}
+        except yaml.YAMLError as exc:
+            raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+        if not isinstance(data, dict) or set(data) - {"bare", "all"}:
+            raise DataFileError(f"{name}: must map 'bare' and 'all' to lists of verb lemmas")
+        for field_name, target in (("bare", bare), ("all", every)):
+            words = data.get(field_name) or []
+            if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower().strip() and w
+                                                      for w in words):
+                raise DataFileError(f"{name}: '{field_name}' must be a list of lower-case lemmas")
+            target.update(words)
+    return bare, every
 
 
 def _key(p: Pattern) -> tuple[Any, ...]:
