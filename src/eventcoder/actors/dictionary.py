@@ -7,6 +7,7 @@ countryinfo for capitals, demonyms and alternative spellings); the packaged
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +15,14 @@ from typing import Any
 import pycountry
 import yaml
 
-from ..config import Settings, data_files
+from ..config import Settings, data_files, optional_data_files
 from ..errors import DataFileError
 
 STATE_KINDS = ("name", "demonym", "capital")
+# Converted agent nouns too common to name a sector on their own.
+AGENT_STOPWORDS = {"man", "men", "woman", "women", "person", "people", "member", "members", "head", "heads", "chief",
+                   "leader", "leaders", "official", "officials", "body", "bodies", "group", "groups", "team", "teams",
+                   "staff", "party", "parties", "side", "sides", "source", "sources", "spokesman", "spokeswoman"}
 
 # Country codes PLOVER adds to ISO 3166-1 (codebook.json, actors.country_exceptions).
 PLOVER_EXTRA_COUNTRIES = {"KOS": "Kosovo"}
@@ -115,6 +120,16 @@ class ActorDictionary:
                         surface, "group", country=country, sector=item.get("sector"), canonical=surfaces[0]
                     )
         sectors: dict[str, str] = {}
+        if "petrarch" in settings.layers:
+            # Converted PETRARCH-2 agent nouns ("rebel", "farmer", "prosecutor") under the hand list.
+            for name, text in optional_data_files(settings, "petrarch/agents.yaml"):
+                data = _load_yaml(name, text) or {}
+                for code, words in data.items():
+                    if code not in SECTOR_CODES:
+                        raise DataFileError(f"{name}: {code!r} is not a PLOVER sector code")
+                    for w in _str_list(name, f"sector {code}", words):
+                        if w not in AGENT_STOPWORDS:
+                            sectors[w.lower()] = str(code)
         for name, text in data_files(settings, "actors/sectors.yaml"):
             data = _load_yaml(name, text) or {}
             if not isinstance(data, dict):
@@ -130,12 +145,19 @@ class ActorDictionary:
 
     def sector_of(self, words: str) -> str | None:
         """The sector named by the longest sector phrase inside ``words``."""
-        low = " " + " ".join(words.lower().replace(",", " ").split()) + " "
+        toks = words.lower().replace(",", " ").split()
         best: tuple[int, str] | None = None
-        for phrase, code in self.sectors.items():
-            if f" {phrase} " in low and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), code)
+        for n in range(min(len(toks), self._longest), 0, -1):
+            for i in range(len(toks) - n + 1):
+                phrase = " ".join(toks[i:i + n])
+                code = self.sectors.get(phrase)
+                if code is not None and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), code)
         return best[1] if best else None
+
+    @functools.cached_property
+    def _longest(self) -> int:
+        return max((len(p.split()) for p in self.sectors), default=1)
 
 
 def _load_countries(settings: Settings) -> tuple[dict[str, Entry], dict[str, str]]:

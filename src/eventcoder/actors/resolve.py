@@ -92,6 +92,8 @@ class DocActors:
         pair = self._the_two(tok)
         if pair:
             return pair
+        if tok.lower_ in {"sides", "parties", "factions"} and any(c.lower_ in {"two", "both", "all"} for c in tok.lefts):
+            return []  # "urged both sides to show restraint" with no two sides named: nobody in particular
         out: list[Actor] = []
         # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
         for t in [tok, *(c for c in tok.conjuncts if c.i > tok.i)]:
@@ -226,6 +228,9 @@ class DocActors:
         sector = self.dictionary.sector_of(words) or head_sector
         if sector is None:
             return None
+        if head_sector == "UAF":
+            # "gunmen", "assailants": unidentified attackers have no country (not even the place's)
+            return Actor(words, words, None, None, "UAF", None, "unknown")
         place = self._attached_place(tok)
         country = place.actor.country if place is not None else None
         return Actor(words, words, country, None, sector, None, "group")

@@ -45,6 +45,8 @@ LIGHT_VERBS = {"open", "launch", "hold", "conduct", "carry", "begin", "start", "
 NOMINAL_PATH = {"dobj", "pobj", "prep", "compound", "nmod", "amod", "pcomp", "appos"}
 OBLIGATION = {"must", "should"}
 PREPARE_VERBS = {"prepare", "ready", "gear"}
+SELF_DIRECTED_OPTIONAL = {"RETREAT", "CONCEDE", "MOBILIZE"}
+WILLING_ADJ = {"ready", "willing", "prepared", "eager", "determined", "keen", "poised", "set"}
 PREVENT_VERBS = {"bar", "ban", "prevent", "stop", "block", "prohibit", "forbid", "keep", "refrain", "deter"}
 PLAN_VERBS = {"plan", "intend", "prepare", "aim", "decide", "resolve", "schedule"}
 VOICED_BY_PROTEST = {"REQUEST", "ACCUSE", "PROTEST", "REJECT"}
@@ -132,6 +134,9 @@ class EventCoder:
                     return False
         if p.objects:
             objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
+            if p.particle:  # "went on strike": the particle's own object
+                objs += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == p.particle
+                         for g in c.children if g.dep_ == "pobj"]
             objs += [cc for o in objs for cc in o.conjuncts]
             if not any(o.lemma_.lower() in p.objects or o.lower_ in p.objects for o in objs):
                 return False
@@ -166,6 +171,14 @@ class EventCoder:
             # the attack is real even though the text names no attacker (PLOVER sector UAF).
             sources = [Actor("unidentified attackers", "unidentified attackers", None, None, "UAF", None, "unknown")]
             rule += ":unidentified"
+        if not sources and p.event_type in {"COERCE", "SANCTION"} and p.pos == "verb" and _agentless(tok):
+            # "A French journalist was detained in Tehran": arrests and sentences are the
+            # acts of the authorities where they happen.
+            place = self._location(tok, sent, actors)
+            if place is not None and place.country:
+                who = f"authorities in {place.name}"
+                sources = [Actor(who, who, place.country, None, "GOV", None, "org")]
+                rule += ":place-authority"
         if self.codebook.quad_class.get(p.event_type or "", "").startswith("verbal"):
             sources = [a for a in sources if a.name.lower() not in GENERIC_SOURCES]  # "people asked ..."
         if not sources:
@@ -192,6 +205,8 @@ class EventCoder:
                 targets = [Actor(place.name, place.name, place.country, None, None, None, "state")]
                 rule += ":place"
         event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
+        if reciprocal and event_type == "MOBILIZE":
+            event_type, mode = "COOPERATE", None  # "India and France hold naval drills": joint, so cooperation
         if not targets:
             # "will not accept the plan": a refusal to agree or meet needs no named target
             refused = event_type == "REJECT" and p.event_type in {"AGREE", "CONSULT"}
@@ -423,6 +438,10 @@ class EventCoder:
                     note = f"+{'intent' if head.lemma_ in PLAN_VERBS else 'wish'}:{hp.name}"
                     if head.lemma_ in PREPARE_VERBS:
                         note = f"+prepare:{hp.name}"
+            if (rel == "xcomp" and head.pos_ == "ADJ" and head.lemma_ in WILLING_ADJ
+                    and modality is Modality.ASSERTED):
+                # "said it was ready to pull back": an announced act (CONCEDE, AGREE, THREATEN)
+                modality, note = Modality.INTENDED, f"+intent:{head.lemma_}"
             if (rel == "pcomp" and head.lower_ == "from" and head.head.lemma_ in PREVENT_VERBS
                     and modality is Modality.ASSERTED):
                 modality, note = Modality.NEGATED, f"+prevented:{head.head.lemma_}"  # "barred banks from providing"
@@ -650,6 +669,8 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         return None, "none"
     if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
         return _subject(head, depth + 1)
+    if verb.dep_ == "acomp" and head.pos_ in {"AUX", "VERB"}:
+        return _subject(head, depth + 1)  # "it was ready to withdraw": the copula's subject
     if verb.dep_ == "xcomp":
         if head.lemma_ in OBJECT_CONTROL:
             obj = next((c for c in head.children if c.dep_ == "dobj"), None)
@@ -722,6 +743,7 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
     """
     own = {a.canonical for a in sources}
     in_places: list[Actor] = []
+    unplaced: list[Actor] = []  # groups the text gives no country: kept only if no placed actor follows
 
     def walk(t: Token, depth: int) -> list[Actor]:
         if depth > max_depth:
@@ -740,7 +762,12 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                 if c.dep_ == "pobj" and t.lower_ in LOCATIVE:
                     in_places.extend(found)
                     continue
-                return found
+                if all(a.key() is None for a in found) and found[0].kind in {"group", "org"}:
+                    # "defend its fishermen against Chinese coast guard ships": a placed actor
+                    # further in beats an unplaced group that would only get a guessed country
+                    unplaced.extend(a for a in found if not unplaced)
+                else:
+                    return found
             deeper = walk(c, depth + 1)
             if deeper:
                 return deeper
@@ -754,7 +781,7 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                 found = walk(c, 1)
                 if found:
                     break
-    return found or (in_places[:1] if places else [])
+    return found or unplaced[:1] or (in_places[:1] if places else [])
 
 
 SPECULATION_NOUNS = {"suggestion", "speculation", "fear", "rumour", "rumor", "possibility", "prospect", "risk",
@@ -874,9 +901,14 @@ def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
                 # A person belongs to the country the article is about; a group to its sentence's.
                 home = (doc_home or sent_home) if a.kind == "person" else (sent_home or doc_home)
                 other = e.target if role == "source" else e.source
-                if home is not None and e.event_type == "CONSULT" and other is not None and other.country == home:
+                if (home is not None and a.kind == "person" and e.event_type == "CONSULT" and other is not None
+                        and other.country == home):
                     # A visitor or a host's guest is the one actor here who is NOT from the
                     # country the article is about: unknown beats that guess.
+                    continue
+                if (home is not None and role == "target" and e.source is not None and e.source.country == home
+                        and e.source.kind == "state" and e.event_type in SELF_DIRECTED_OPTIONAL):
+                    changed[role] = None  # "Ethiopia ... withdraw its troops": no one else is the target
                     continue
                 if home is not None:
                     changed[role] = replace(a, country=home)
