@@ -108,7 +108,9 @@ class KnownActor:
             default = [r for r in self.roles if not r.dated]
             if default:
                 return default[0]
-        return max(self.roles, key=lambda r: (r.end is None, r.start or date.min, r.sector not in {None, "ELI"}))
+        # No date: the most recent office, else the default role.
+        return max(self.roles, key=lambda r: (r.dated and r.sector not in {None, "ELI"}, r.start or date.min,
+                                              r.end is None))
 
 
 def normalise(name: str) -> str:

@@ -436,12 +436,17 @@ class DocActors:
         if known is not None and held is not None:
             return Actor(text, known.name, held.country, held.igo, sector or held.sector, held.role,
                          KNOWN_KINDS[known.kind])
+        if known is not None and known.kind == "person" and OFFICE_WORDS & set(text.lower().split()):
+            office = known.role_on(self.day)  # "the Bush administration" is the state Bush led
+            if office is not None and (office.country or office.igo):
+                return Actor(text, text, office.country, office.igo, "GOV", None, "org")
         place = self._attached_place(tok)
         return Actor(text, text, place.actor.country if place else None, None, sector, None, "org")
 
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 KNOWN_KINDS = {"igo": "igo", "group": "group", "org": "org"}
+OFFICE_WORDS = {"administration", "government", "cabinet", "camp", "presidency", "regime"}
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -536,10 +541,13 @@ class ActorResolver:
                 continue  # "Azerbaijan" mis-tagged as a person is the country
             role_span = self._title_phrase(doc, span.start)
             country = None
+            igo = None
             for t in role_span:
                 m = state.by_token.get(t.i)
                 if m is not None and m.actor.country and m.actor.kind == "state":
                     country = m.actor.country
+                elif m is not None and m.actor.kind == "igo" and m.actor.igo and igo is None:
+                    igo = m.actor.igo  # "Arab League Secretary-General X" serves the organisation
             if country is None:
                 country = self._name_country(span, state)
             role = self._role_text(role_span, state) if len(role_span) else None
@@ -547,10 +555,11 @@ class ActorResolver:
             # Evidence in rank order: the text (title phrase, modifiers) first, then the dictionaries.
             known = self._known_person(span.text)
             held = known.role_on(state.day) if known is not None else None
-            igo = None
+            if country is not None:
+                igo = None
             name = span.text
             if known is not None and held is not None:
-                if country is None:
+                if country is None and igo is None:
                     country, igo = held.country, held.igo
                     sector = sector or held.sector
                     role = role or held.role

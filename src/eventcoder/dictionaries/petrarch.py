@@ -78,7 +78,8 @@ class Crosswalk:
         return cls(two, exc, modes)
 
     def map(self, code: str) -> tuple[str, str | None] | None:
-        code = code.strip()
+        # "042:043": the source's and the target's codes of one act (visit / host); the first is the actor's
+        code = code.strip().split(":")[0].strip()
         if not code.isdigit() or len(code) < 2:
             return None
         if code.startswith("08") and code[:3] in {"080", "081", "082", "083"}:
