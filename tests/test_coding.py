@@ -109,10 +109,10 @@ def test_ids_are_stable_and_content_based(coder) -> None:
 def test_boilerplate_lines_give_no_events_or_actors(coder) -> None:
     from eventcoder.pipeline import make_document
 
-    text = "Chad accused Sudan of arming rebels.\n\nRelated news & articles\n\nLatest news"
+    text = "Chad accused Sudan of arming rebels.\n\nMore stories from the region\n\nMost read"
     result = coder.code_document(make_document(text))
-    assert all("Related" not in e.sentence for e in result.events)
-    assert all("Related" not in m.text and "Latest" not in m.text for m in result.mentions)
+    assert all("stories" not in e.sentence for e in result.events)
+    assert all("stories" not in m.text and "Most" not in m.text for m in result.mentions)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -220,8 +220,9 @@ def test_words_that_only_look_like_events(coder, text) -> None:
 
 
 def test_context_sets_modality(coder) -> None:
-    (e,) = events_of(coder, "A US judge barred French banks from providing loans to Iran.")[-1:]
-    assert e.event_type == "AID" and e.modality is Modality.NEGATED
+    barred = events_of(coder, "A US judge barred French banks from providing loans to Iran.")
+    (e,) = [x for x in barred if x.event_type == "AID"]
+    assert e.modality is Modality.NEGATED and (e.source.country, e.target.country) == ("FRA", "IRN")
     events = events_of(coder, "Analysts raised fears of a war between Iran and Israel.")
     assert events and all(e.modality is not Modality.ASSERTED for e in events if e.event_type == "ASSAULT")
     (wish,) = events_of(coder, "Japan wants to meet China to discuss the islands.")[:1]

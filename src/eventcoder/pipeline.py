@@ -11,13 +11,13 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-import yaml
 from spacy.language import Language
 
 from .actors.dictionary import ActorDictionary
 from .actors.knowledge import Knowledge
 from .actors.resolve import ActorResolver, DocActors
 from .config import Settings, data_files
+from .datafiles import read_yaml
 from .errors import DataFileError, Reason
 from .events.coder import EventCoder
 from .events.ids import content_hash, doc_id_for
@@ -36,7 +36,7 @@ def make_document(text: str, *, id: str | None = None, title: str | None = None,
 def _load_contexts(settings: Settings, codebook: Codebook) -> dict[str, str]:
     cues: dict[str, str] = {}
     for name, text in data_files(settings, "patterns/contexts.yaml"):
-        data = yaml.safe_load(text) or {}
+        data = read_yaml(name, text) or {}
         if not isinstance(data, dict):
             raise DataFileError(f"{name}: must map contexts to lists of cue words")
         for ctx, words in data.items():

@@ -16,6 +16,8 @@ import pycountry
 import yaml
 
 from ..config import Settings, data_files, optional_data_files
+from ..datafiles import Entry as EntryModel
+from ..datafiles import item_lines, read_yaml, validate
 from ..errors import DataFileError
 
 STATE_KINDS = ("name", "demonym", "capital")
@@ -56,10 +58,42 @@ class Titles:
 
 
 def _load_yaml(name: str, text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+    return read_yaml(name, text)
+
+
+class IgoEntry(EntryModel):
+    code: str
+    names: list[str]
+    sector: str | None = None
+
+
+class GroupEntry(EntryModel):
+    names: list[str]
+    country: str | None = None
+    sector: str | None = None
+
+
+def _entries(name: str, text: str, model: type[EntryModel]) -> list[tuple[int | str, Any]]:
+    """Validated entries of a list file with their lines; a name listed twice is an error."""
+    items = _load_yaml(name, text) or []
+    if not isinstance(items, list):
+        raise DataFileError(f"{name}: must be a list of entries")
+    lines = item_lines(text)
+    out: list[tuple[int | str, Any]] = []
+    seen: dict[str, int | str] = {}
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else f"entry {i + 1}"
+        entry = validate(model, name, line, item)
+        if getattr(entry, "sector", None) is not None and entry.sector not in SECTOR_CODES:
+            raise DataFileError(f"{name}:{line}: field 'sector': {entry.sector!r} is not a PLOVER sector code")
+        for surface in entry.names:
+            if not surface.strip():
+                raise DataFileError(f"{name}:{line}: field 'names': empty name")
+            if surface in seen:
+                raise DataFileError(f"{name}:{line}: {surface!r} is already listed on line {seen[surface]}")
+            seen[surface] = line
+        out.append((line, entry))
+    return out
 
 
 def _str_list(name: str, where: str, value: Any) -> list[str]:
@@ -101,24 +135,16 @@ class ActorDictionary:
         countries, names = _load_countries(settings)
         entries: dict[str, Entry] = dict(countries)
         for name, text in data_files(settings, "actors/igos.yaml"):
-            for i, item in enumerate(_load_yaml(name, text) or [], 1):
-                if not isinstance(item, dict) or not isinstance(item.get("code"), str):
-                    raise DataFileError(f"{name}: entry {i}: needs a string field 'code'")
-                canonical = _str_list(name, f"entry {i} field 'names'", item.get("names"))
-                for surface in canonical:
-                    entries[surface] = Entry(surface, "igo", igo=item["code"], canonical=canonical[0])
+            for _, igo in _entries(name, text, IgoEntry):
+                for surface in igo.names:
+                    entries[surface] = Entry(surface, "igo", igo=igo.code, sector=igo.sector, canonical=igo.names[0])
         for name, text in data_files(settings, "actors/groups.yaml"):
-            for i, item in enumerate(_load_yaml(name, text) or [], 1):
-                if not isinstance(item, dict):
-                    raise DataFileError(f"{name}: entry {i}: must be a mapping")
-                surfaces = _str_list(name, f"entry {i} field 'names'", item.get("names"))
-                country = item.get("country")
-                if country is not None and country not in names:
-                    raise DataFileError(f"{name}: entry {i}: unknown country code {country!r}")
-                for surface in surfaces:
-                    entries[surface] = Entry(
-                        surface, "group", country=country, sector=item.get("sector"), canonical=surfaces[0]
-                    )
+            for line, group in _entries(name, text, GroupEntry):
+                if group.country is not None and group.country not in names:
+                    raise DataFileError(f"{name}:{line}: unknown country code {group.country!r}")
+                for surface in group.names:
+                    entries[surface] = Entry(surface, "group", country=group.country, sector=group.sector,
+                                             canonical=group.names[0])
         sectors: dict[str, str] = {}
         if "petrarch" in settings.layers:
             # Converted PETRARCH-2 agent nouns ("rebel", "farmer", "prosecutor") under the hand list.

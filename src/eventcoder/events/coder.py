@@ -188,7 +188,7 @@ class EventCoder:
             c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
         complement_only = rule.endswith(":complement") and p.event_type in {"AGREE", "CONSULT", "COOPERATE"}
         if (not targets or complement_only) and len(sources) > 1 and mutual:
-            # "Serbia and Kosovo failed to reach agreement on ...": the parties are each other's
+            # "Peru and Chile again could not settle the quota dispute": the parties are each other's
             sources, targets, reciprocal = sources[:1], sources[1:], True
         if not targets:
             targets = self._answered(tok, earlier, sources)
@@ -686,6 +686,11 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
         if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
             return _subject(noun.head, depth + 1)
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        if head.lower_ == "from" and head.head.lemma_ in PREVENT_VERBS:
+            # "barred French banks from lending": the banks would have lent
+            obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, "controller"
         if head.head.lemma_ in ACCUSED_IS_AGENT:
             # "Armenia accused Azerbaijan of shelling": the accused is who shelled.
             obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
@@ -699,7 +704,7 @@ def _governing_subject(noun: Token) -> Token | None:
     """The actor behind an event noun used with a light verb: "Israel launched strikes".
 
     Only the noun's own verb counts (as its object, or through one preposition:
-    "engaged in a war of words"), never a verb further up through other nouns.
+    "took part in a bitter feud"), never a verb further up through other nouns.
     """
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.lemma_ in ACCUSED_IS_AGENT:
         # "Kyiv blamed Moscow for the blackout": the accused did it

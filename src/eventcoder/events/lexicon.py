@@ -9,16 +9,14 @@ from typing import Any
 
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the converted file is large
 
 from ..config import Settings, data_files, optional_data_files
+from ..datafiles import Entry, item_lines, read_yaml, validate
 from ..errors import DataFileError
 
 FRAMES = {None, "speech", "accuse", "deny", "fail", "intent", "attempt", "commit", "idiom"}
 ROLE_PREFIXES = ("prep:",)
 ROLES = {"dobj", "dative", "pobj", "xcomp_obj", "ccomp_subj", "dobj_poss", "pobj_poss", "between"}
-FIELDS = {"verb", "noun", "particle", "object", "then", "type", "mode", "context", "target", "only_roles",
-          "target_optional", "frame", "reverse", "example"}
 
 DEFAULT_VERB_TARGETS = ("dobj", "dative", "prep:with", "prep:to", "prep:against", "prep:on", "prep:at",
                         "prep:into", "prep:upon", "prep:toward", "prep:towards")
@@ -122,10 +120,7 @@ def _skip_lists(settings: Settings) -> tuple[set[str], set[str]]:
     bare: set[str] = set()
     every: set[str] = set()
     for name, text in data_files(settings, "patterns/cameo_skip.yaml"):
-        try:
-            data = yaml.load(text, Loader=_Loader) or {}
-        except yaml.YAMLError as exc:
-            raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+        data = read_yaml(name, text) or {}
         if not isinstance(data, dict) or set(data) - {"bare", "all"}:
             raise DataFileError(f"{name}: must map 'bare' and 'all' to lists of verb lemmas")
         for field_name, target in (("bare", bare), ("all", every)):
@@ -142,43 +137,62 @@ def _key(p: Pattern) -> tuple[Any, ...]:
 
 
 def _read_file(name: str, text: str, codebook: Codebook) -> list[Pattern]:
-    try:
-        items = yaml.load(text, Loader=_Loader) or []
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{name}: not valid YAML ({exc})") from None
+    big = len(text) > 100_000  # the converted file: libyaml, no duplicate-key scan (it is generated)
+    items = read_yaml(name, text, fast=big) or []
     if not isinstance(items, list):
         raise DataFileError(f"{name}: must be a list of entries")
-    in_file: dict[tuple[Any, ...], int] = {}
+    lines = item_lines(text, fast=big)
+    in_file: dict[tuple[Any, ...], int | str] = {}
     out: list[Pattern] = []
-    for i, item in enumerate(items, 1):
-        p = _parse(name, i, item, codebook)
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else f"entry {i + 1}"
+        p = _parse(name, line, item, codebook)
         key = _key(p)
         if key in in_file:
             # Two readings with one key would silently shadow each other; a later
             # file (the user's override) may replace a packaged entry on purpose.
-            raise DataFileError(f"{name}: entry {i} repeats the key of entry {in_file[key]} "
+            raise DataFileError(f"{name}:{line}: repeats the key of line {in_file[key]} "
                                 f"({p.name}); give one of them an object, particle or then")
-        in_file[key] = i
+        in_file[key] = line
         out.append(p)
     return out
 
 
-def _parse(name: str, i: int, item: Any, codebook: Codebook) -> Pattern:
-    where = f"{name}: entry {i}"
-    if not isinstance(item, dict):
-        raise DataFileError(f"{where}: must be a mapping")
-    unknown = set(item) - FIELDS
-    if unknown:
-        raise DataFileError(f"{where}: unknown field(s) {sorted(unknown)}")
+Words = str | list[str] | None
+
+
+class LexiconEntry(Entry):
+    """One lexicon entry as written; `_parse` then checks it against the codebook."""
+
+    verb: str | None = None
+    noun: str | None = None
+    particle: str | None = None
+    object: list[str] | None = None
+    then: Words = None
+    type: str | None = None
+    mode: str | None = None
+    context: list[str] | None = None
+    target: list[str] | None = None
+    only_roles: bool = False
+    target_optional: bool = False
+    frame: str | None = None
+    reverse: bool = False
+    example: str | None = None
+
+
+def _parse(name: str, line: int | str, item: Any, codebook: Codebook) -> Pattern:
+    where = f"{name}:{line}"
+    if isinstance(item, dict):
+        for key in ("particle", "object", "then"):
+            value = item.get(key)
+            values = value if isinstance(value, list) else [value] if value is not None else []
+            if any(not isinstance(v, str) for v in values):
+                # YAML 1.1 reads bare on/off/yes/no as booleans: "call on" needs particle: "on".
+                raise DataFileError(f"{where}: field {key!r} must hold words (quote on/off/yes/no)")
+    validate(LexiconEntry, name, line, item)
     if ("verb" in item) == ("noun" in item):
         raise DataFileError(f"{where}: needs exactly one of 'verb' or 'noun'")
     pos = "verb" if "verb" in item else "noun"
-    for key in ("particle", "object", "then"):
-        value = item.get(key)
-        values = value if isinstance(value, list) else [value] if value is not None else []
-        if any(not isinstance(v, str) for v in values):
-            # YAML 1.1 reads bare on/off/yes/no as booleans: "call on" needs particle: "on".
-            raise DataFileError(f"{where}: field {key!r} must hold words (quote on/off/yes/no)")
     words = str(item[pos]).lower().split()
     if not words:
         raise DataFileError(f"{where}: field {pos!r} is empty")
