@@ -95,14 +95,23 @@ class DocActors:
         if tok.lower_ in {"sides", "parties", "factions"} and any(c.lower_ in {"two", "both", "all"} for c in tok.lefts):
             return []  # "urged both sides to show restraint" with no two sides named: nobody in particular
         out: list[Actor] = []
+        heads = [tok]
+        if self._is_state(tok):
+            # "Saudi Arabia, the UAE, Bahrain and Egypt": the parser often hangs a list of states
+            # on the first as an apposition; a state in apposition to a state is the next item.
+            heads += [c for c in tok.children if c.dep_ == "appos" and self._is_state(c)]
         # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
-        for t in [tok, *(c for c in tok.conjuncts if c.i > tok.i)]:
+        for t in [h for head in heads for h in (head, *(c for c in head.conjuncts if c.i > head.i))]:
             actor = self.actor_for(t)
             if actor is not None and all(a.canonical != actor.canonical for a in out):
                 out.append(actor)
             if actor is not None and actor.kind in {"org", "group"}:
                 out += [a for a in self._conjoined_modifiers(t, actor) if all(a.canonical != b.canonical for b in out)]
         return out
+
+    def _is_state(self, tok: Token) -> bool:
+        m = self.by_token.get(tok.i)
+        return m is not None and m.actor.kind == "state"
 
     def _the_two(self, tok: Token) -> list[Actor]:
         """ "The two leaders", "both countries", "the two sides": the last two named."""
@@ -327,8 +336,9 @@ class DocActors:
                 m = self.by_token.get(child.i)
                 if m is not None and m.actor.kind != "person":
                     return m
-                for grand in child.lefts:  # "Russian Shahed drones", "Israeli army units"
-                    m = self.by_token.get(grand.i) if grand.dep_ in {"amod", "compound", "nmod"} else None
+                for grand in child.lefts:  # "Russian Shahed drones", "Israeli army units", "Pakistan-based"
+                    located = grand.dep_ == "npadvmod" and child.lower_ in {"based", "led"}
+                    m = self.by_token.get(grand.i) if grand.dep_ in {"amod", "compound", "nmod"} or located else None
                     if m is not None and m.actor.kind != "person":
                         return m
         for child in tok.rights:

@@ -27,7 +27,8 @@ from .lexicon import Codebook, Lexicon, Pattern
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
 OBJECT_CONTROL = {"ask", "urge", "order", "press", "force", "allow", "call", "invite", "persuade", "tell",
-                  "encourage", "help", "enable", "permit", "require", "compel", "warn"}
+                  "encourage", "help", "enable", "permit", "require", "compel", "warn", "prompt", "lead", "cause",
+                  "spur", "push", "drive", "move", "oblige", "authorise", "authorize", "instruct", "direct"}
 ACCUSED_IS_AGENT = {"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise"}
 CLAIM_COPULA = {"be"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -123,7 +124,8 @@ class EventCoder:
     def _verb_fits(self, tok: Token, p: Pattern) -> bool:
         if p.particle:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            has = any(c.dep_ in {"prt", "prep"} and c.lower_ == p.particle for c in tok.children)
+            # "fired missiles on Friday" has no particle "on": a date is not the verb's object
+            has = any(c.dep_ in {"prt", "prep"} and c.lower_ == p.particle and not _temporal(c) for c in tok.children)
             if not has and not (nxt is not None and nxt.lower_ == p.particle):
                 return False
         else:
@@ -962,3 +964,8 @@ def _unplaced(src: Actor, tgt: Actor | None) -> bool:
     def named(a: Actor) -> bool:
         return a.key() is not None or a.kind in {"person", "igo"}
     return not named(src) or (tgt is not None and not named(tgt))
+
+
+def _temporal(prep: Token) -> bool:
+    """A preposition whose object is a date or time ("on Friday", "in March")."""
+    return any(g.dep_ == "pobj" and g.ent_type_ in {"DATE", "TIME"} for g in prep.children)
