@@ -46,6 +46,12 @@ LIGHT_VERBS = {"open", "launch", "hold", "conduct", "carry", "begin", "start", "
 NOMINAL_PATH = {"dobj", "pobj", "prep", "compound", "nmod", "amod", "pcomp", "appos"}
 OBLIGATION = {"must", "should"}
 PREPARE_VERBS = {"prepare", "ready", "gear"}
+# Participles that introduce a reaction to the main clause: "..., drawing condemnation from Paris".
+REACTION_VERBS = {"draw", "prompt", "trigger", "spark", "provoke", "earn", "attract", "bring", "elicit", "invite"}
+# Nouns that stand for the main clause's act: "..., a move hailed by Kyiv".
+ACT_NOUNS = {"move", "decision", "step", "action", "measure", "act", "deal", "plan", "attack", "operation", "raid",
+             "offensive", "strike", "ban", "policy", "announcement", "statement", "allegation", "accusation", "charge",
+             "claim", "demand", "request", "call", "proposal", "offer", "visit", "vote", "ruling", "verdict"}
 SELF_DIRECTED_OPTIONAL = {"RETREAT", "CONCEDE", "MOBILIZE"}
 WILLING_ADJ = {"ready", "willing", "prepared", "eager", "determined", "keen", "poised", "set"}
 PREVENT_VERBS = {"bar", "ban", "prevent", "stop", "block", "prohibit", "forbid", "keep", "refrain", "deter"}
@@ -195,6 +201,9 @@ class EventCoder:
         if not targets:
             targets = self._answered(tok, earlier, sources)
             rule += ":anaphor" if targets else ""
+        if not targets:
+            targets = [a for a in _reacted_to(tok, actors) if a.canonical not in {s.canonical for s in sources}]
+            rule += ":reaction" if targets else ""
         if not targets and p.event_type == "PROTEST":
             targets = self._protest_aim(tok, actors, sources)
             rule += ":aim" if targets else ""
@@ -347,6 +356,14 @@ class EventCoder:
                             sources = actors.actors_for(g)
                     if sources:
                         rule += f":{c.lower_}"
+                        break
+        if not sources and tok.dep_ == "dobj" and tok.head.lemma_ in REACTION_VERBS:
+            # "..., prompting a sharp rebuke from Washington": the reaction's author hangs on the participle
+            for c in tok.head.children:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    sources = [a for g in c.children if g.dep_ == "pobj" for a in actors.actors_for(g)]
+                    if sources:
+                        rule += ":from"
                         break
         between = _between(tok)
         if not sources and between and "between" in p.targets:
@@ -969,3 +986,32 @@ def _unplaced(src: Actor, tgt: Actor | None) -> bool:
 def _temporal(prep: Token) -> bool:
     """A preposition whose object is a date or time ("on Friday", "in March")."""
     return any(g.dep_ == "pobj" and g.ent_type_ in {"DATE", "TIME"} for g in prep.children)
+
+
+def _clause_subject(tok: Token, actors: DocActors) -> list[Actor]:
+    """The actors of the nearest verb above ``tok`` that has a subject of its own."""
+    for anc in tok.ancestors:
+        if anc.pos_ in {"VERB", "AUX"}:
+            subj, _ = _subject(anc)
+            if subj is not None:
+                return actors.actors_for(subj)
+    return []
+
+
+def _reacted_to(tok: Token, actors: DocActors) -> list[Actor]:
+    """Whom a reaction tacked onto a report is aimed at: the main clause's actor.
+
+    "Turkey launched an offensive, drawing condemnation from the EU" (EU -> Turkey);
+    "Brazil recognised Palestine, a move hailed by the PA and criticised by Israel"
+    (PA -> Brazil, Israel -> Brazil); "X accused Y of torture, an allegation Y rejected".
+    """
+    if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_ in REACTION_VERBS and tok.head.tag_ == "VBG":
+        return _clause_subject(tok.head, actors)
+    verb = tok
+    while verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        verb = verb.head  # "hailed by X and criticised by Y"
+    if verb.dep_ in {"acl", "relcl"} and verb.head.lemma_ in ACT_NOUNS:
+        noun = verb.head
+        if noun.dep_ in {"appos", "npadvmod", "dobj", "attr"} or (noun.head.dep_ == "appos"):
+            return _clause_subject(noun, actors)
+    return []
