@@ -131,7 +131,8 @@ class EventCoder:
         if p.particle:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
             # "fired missiles on Friday" has no particle "on": a date is not the verb's object
-            has = any(c.dep_ in {"prt", "prep"} and c.lower_ == p.particle and not _temporal(c) for c in tok.children)
+            has = any(c.dep_ in {"prt", "prep", "agent"} and c.lower_ == p.particle and not _temporal(c)
+                      for c in tok.children)
             if not has and not (nxt is not None and nxt.lower_ == p.particle):
                 return False
         else:
@@ -143,7 +144,7 @@ class EventCoder:
         if p.objects:
             objs = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass"}]
             if p.particle:  # "went on strike": the particle's own object
-                objs += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == p.particle
+                objs += [g for c in tok.children if c.dep_ in {"prep", "agent"} and c.lower_ == p.particle
                          for g in c.children if g.dep_ == "pobj"]
             objs += [cc for o in objs for cc in o.conjuncts]
             if not any(o.lemma_.lower() in p.objects or o.lower_ in p.objects for o in objs):
@@ -218,6 +219,13 @@ class EventCoder:
         event_type, mode, modality, claimed_by = self._type_and_modality(tok, p, frame)
         if reciprocal and event_type == "MOBILIZE":
             event_type, mode = "COOPERATE", None  # "India and France hold naval drills": joint, so cooperation
+        if not targets and event_type == "COERCE" and mode in {"curfew", "martial-law"}:
+            # "imposed a state of emergency": emergency rule falls on the source's own country
+            home = next((s for s in sources if s.country), None)
+            if home is not None:
+                name = home.country or ""
+                targets = [Actor(name, name, home.country, None, None, None, "state")]
+                rule += ":domestic"
         if not targets:
             # "will not accept the plan": a refusal to agree or meet needs no named target
             refused = event_type == "REJECT" and p.event_type in {"AGREE", "CONSULT"}
@@ -284,7 +292,7 @@ class EventCoder:
         targets = [t for t in targets if t.canonical not in own]  # "imposed curbs on its own exports"
         if not targets and p.event_type == "THREATEN":
             targets = _condition_subjects(tok, actors, own)  # "... unless Togo pays"
-        if not targets and not p.reverse and p.frame != "speech" and not p.only_roles and p.origin == "hand":
+        if not targets and not p.reverse and p.frame != "speech" and not p.only_roles:
             targets = _complement_actors(tok, actors, sources, skip={src_tok.i} if src_tok is not None else set())
             rule += ":complement" if targets else ""
         if p.reverse:
@@ -432,11 +440,13 @@ class EventCoder:
                                           "acl", "relcl", "compound", "nmod", "amod"}:
                 # "agreed to set up", "pledged $10 million in aid": the matrix verb codes it.
                 nominal = rel in {"dobj", "pobj", "prep"} and tok.pos_ == "NOUN"
-                if hp.frame == "commit" and (rel == "xcomp" or nominal):
+                # "ordered an offensive": a light verb's event noun is the event itself
+                light = rel == "dobj" and tok is cur and head.lemma_ in LIGHT_VERBS
+                if hp.frame == "commit" and (rel == "xcomp" or nominal) and not light:
                     return None
                 # "rejected a Swiss offer to host talks", "stepped down to make way for a successor": the
                 # nouns and purpose infinitives inside another event are part of it.
-                if (embedded and hp.event_type is not None and hp.frame in {None, "commit"}
+                if (embedded and hp.event_type is not None and hp.frame in {None, "commit"} and not light
                         and (tok.pos_ == "NOUN" or tok is not cur or infinitive) and rel != "conj"):
                     return None
                 if hp.frame in {"speech", "accuse"} and rel in {"ccomp", "pcomp", "prep", "pobj"}:
@@ -674,6 +684,12 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, str]:
     """The subject of ``verb``, inherited through conjunction, control and "efforts to" chains."""
     if depth > 6:
         return None, "none"
+    if depth == 0 and not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children):
+        # "Turkey massed troops": the small model sometimes parses a sentence-initial name as npadvmod
+        first = next((c for c in verb.children if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i < verb.i
+                      and c.i == c.sent.start), None)
+        if first is not None:
+            return first, "nsubj"
     for c in verb.children:
         if c.dep_ in {"nsubj", "csubj"} or (c.dep_ == "nsubjpass" and depth > 0):
             if c.lower_ in RELATIVE and verb.dep_ == "relcl":
