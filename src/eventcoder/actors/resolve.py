@@ -569,10 +569,13 @@ class ActorResolver:
                 igo = None
             name = span.text
             if known is not None and held is not None:
-                if country is None and igo is None:
+                crossed = any(t.text == "," for t in role_span)
+                if country is None and igo is None or (crossed and held.country and held.country != country):
+                    # A title across a comma ("... as US President, Tony Blair said") is weaker
+                    # evidence than the dictionary; an adjacent one ("French President X") is stronger.
                     country, igo = held.country, held.igo
-                    sector = sector or held.sector
-                    role = role or held.role
+                    sector = held.sector if crossed else sector or held.sector
+                    role = held.role if crossed else role or held.role
                 elif country == held.country:
                     sector = sector or held.sector
                     role = role or held.role
