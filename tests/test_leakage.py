@@ -75,7 +75,8 @@ def test_the_check_would_catch_a_copied_example() -> None:
 
 
 @pytest.mark.parametrize("relative, text, message", [
-    ("patterns/events.yaml", '- {verb: rebuke, type: ACCUSE, example: "a"}\n- {verb: rebuke, type: REJECT, example: "b"}\n',
+    ("patterns/events.yaml",
+     '- {verb: rebuke, type: ACCUSE, example: "a"}\n- {verb: rebuke, type: REJECT, example: "b"}\n',
      "repeats the key of line 1"),
     ("patterns/events.yaml", '- {verb: rebuke, type: ACCUSE, colour: red}\n', "unknown field"),
     ("patterns/events.yaml", "- {verb: rebuke, type: ACCUSE, type: REJECT}\n", "duplicate key 'type'"),

@@ -14,8 +14,8 @@ from .errors import (
     Reason,
     StoreError,
 )
-from .pipeline import Coder, code, make_document
-from .records import Actor, CodedDocument, Document, Event, Location, Mention, Modality, Rejected
+from .pipeline import Coder, code
+from .records import Actor, CodedDocument, Document, Event, Location, Mention, Modality, Rejected, make_document
 
 __version__ = CODER_VERSION
 

@@ -322,7 +322,7 @@ app.add_typer(dictionaries_app, name="dictionaries")
 
 @dictionaries_app.command("build")
 def dictionaries_build(
-    source: Annotated[Path, typer.Argument(help="The PETRARCH-2 dictionary folder (../shared/dictionaries/petrarch2).")],
+    source: Annotated[Path, typer.Argument(help="The PETRARCH-2 dictionary folder (shared/dictionaries/petrarch2).")],
     codebook: Annotated[Path, typer.Option("--codebook", help="PLOVER codebook.json with the CAMEO crosswalk.")] = Path(
         "../shared/eval/plover/codebook.json"),
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the converted files.")] = Path(

@@ -20,17 +20,9 @@ from .config import Settings, data_files
 from .datafiles import read_yaml
 from .errors import DataFileError, Reason
 from .events.coder import EventCoder
-from .events.ids import content_hash, doc_id_for
 from .events.lexicon import Codebook, Lexicon
 from .nlp.pipeline import load_nlp
-from .records import CodedDocument, Document, Event, Mention, Rejected
-
-
-def make_document(text: str, *, id: str | None = None, title: str | None = None, date: str | None = None,
-                  url: str | None = None, author: str | None = None, source: str | None = None) -> Document:
-    """A `Document` with its content hash, and an id derived from the text when none is given."""
-    return Document(id=id or doc_id_for(text), text=text, title=title, date=date, url=url, author=author,
-                    source=source, content_hash=content_hash(text))
+from .records import Actor, CodedDocument, Document, Event, Mention, Rejected, make_document
 
 
 def _load_contexts(settings: Settings, codebook: Codebook) -> dict[str, str]:
@@ -92,7 +84,9 @@ class Coder:
             try:
                 actors = self.resolver.resolve(spacy_doc, item.date)
                 events = self.coder.code(item, actors, self.settings.max_sentence_chars)
-                mentions = tuple(_final_mention(m, actors) for m in actors.mentions)
+                hosted = {a.canonical: a for e in events if "+host" in e.rule for a in (e.source, e.target)
+                          if a is not None and a.kind == "person" and a.country}
+                mentions = tuple(_final_mention(m, actors, hosted) for m in actors.mentions)
             except Exception as exc:  # noqa: BLE001 - a coder bug must cost one document, not the batch
                 yield Rejected(item.id, item.source or "", Reason.CODING.value,
                                f"{type(exc).__name__} while coding: {str(exc)[:200]}")
@@ -103,10 +97,12 @@ class Coder:
         return next(iter(self.code_documents([document])))
 
 
-def _final_mention(m: Mention, actors: DocActors) -> Mention:
+def _final_mention(m: Mention, actors: DocActors, hosted: dict[str, Actor]) -> Mention:
     """The mention with what the whole document taught us (a person's country from a visit)."""
     if m.actor.kind == "person" and m.actor.canonical in actors.persons:
-        return replace(m, actor=actors.persons[m.actor.canonical])
+        person = actors.persons[m.actor.canonical]
+        learned = hosted.get(person.canonical)
+        return replace(m, actor=replace(person, country=learned.country) if learned and not person.country else person)
     if m.via == "capital":
         return replace(m, actor=DocActors.state_actor(m))
     return m

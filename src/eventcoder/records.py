@@ -8,6 +8,8 @@ are safe. ``to_dict`` gives the contract's JSON shape (``../shared/CONTRACT.md``
 from __future__ import annotations
 
 import enum
+import hashlib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -170,3 +172,23 @@ class CodedDocument:
     document: Document
     events: tuple[Event, ...]
     mentions: tuple[Mention, ...]
+
+
+def content_hash(text: str) -> str:
+    """Hash of the whitespace- and Unicode-normalised text: what makes two documents the same."""
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(text: str) -> str:
+    return "doc-" + content_hash(text)[:16]
+
+
+def make_document(text: str, *, id: str | None = None, title: str | None = None, date: str | None = None,
+                  url: str | None = None, author: str | None = None, source: str | None = None) -> Document:
+    """A `Document` with its content hash, and an id derived from the text when none is given.
+
+    Here, with the records, so that readers (ingest) build documents without importing the coder.
+    """
+    return Document(id=id or doc_id_for(text), text=text, title=title, date=date, url=url, author=author,
+                    source=source, content_hash=content_hash(text))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycountry
-import yaml
 
 from ..config import Settings, data_files, optional_data_files
 from ..datafiles import Entry as EntryModel

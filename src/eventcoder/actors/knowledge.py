@@ -196,10 +196,10 @@ def _read_csv(file_name: str, text: str, source: str) -> tuple[dict[str, KnownAc
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise DataFileError(f"{file_name}: line {line}: {where}: {first['msg']}") from None
-        key = (item.name, item.kind)
-        grouped[key].append(item)
+        ident = (item.name, item.kind)
+        grouped[ident].append(item)
         if item.aliases:
-            aliases[key] += [a.strip() for a in item.aliases.split("|") if a.strip()]
+            aliases[ident] += [a.strip() for a in item.aliases.split("|") if a.strip()]
     candidates: dict[str, list[KnownActor]] = defaultdict(list)
     places: dict[str, str] = {}
     for (name, kind), rows in grouped.items():

@@ -92,7 +92,8 @@ class DocActors:
         pair = self._the_two(tok)
         if pair:
             return pair
-        if tok.lower_ in {"sides", "parties", "factions"} and any(c.lower_ in {"two", "both", "all"} for c in tok.lefts):
+        vague = tok.lower_ in {"sides", "parties", "factions"}
+        if vague and any(c.lower_ in {"two", "both", "all"} for c in tok.lefts):
             return []  # "urged both sides to show restraint" with no two sides named: nobody in particular
         out: list[Actor] = []
         heads = [tok]
@@ -221,6 +222,10 @@ class DocActors:
             known = self._known_surname(tok)
             if known is not None:
                 return known
+            listed = self.knowledge.lookup(tok.text) if tok.ent_type_ == "" else None
+            held = listed.role_on(self.day) if listed is not None and listed.kind in KNOWN_KINDS else None
+            if listed is not None and held is not None:  # an acronym the tagger left untyped ("ELN")
+                return Actor(tok.text, listed.name, held.country, held.igo, held.sector, None, KNOWN_KINDS[listed.kind])
         return self._sector_group(tok)
 
     def _sector_group(self, tok: Token) -> Actor | None:
@@ -270,11 +275,6 @@ class DocActors:
             a = self.persons.get(m.actor.canonical, m.actor) if m.actor.kind == "person" else m.actor
             seen.setdefault(a.canonical, a)
         return list(seen.values())
-
-    def update_person(self, canonical: str, **changes: str | None) -> Actor:
-        person = replace(self.persons[canonical], **changes)  # type: ignore[arg-type]
-        self.persons[canonical] = person
-        return person
 
     # ---- internals ----------------------------------------------------------------------
 
@@ -718,4 +718,4 @@ class ActorResolver:
         country = state.persons[known[0]].country
         for c in dict.fromkeys(in_sentence):
             if not state.persons[c].country:
-                state.update_person(c, country=country)
+                state.persons[c] = replace(state.persons[c], country=country)

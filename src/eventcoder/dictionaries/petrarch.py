@@ -63,7 +63,7 @@ class Crosswalk:
     """CAMEO code -> (PLOVER type, mode), from codebook.json's crosswalk."""
 
     two_digit: dict[str, str | None]
-    exceptions: dict[str, tuple[str, str | None]]
+    exceptions: dict[str, tuple[str, str | None]]  # CAMEO prefix -> (PLOVER type, mode)
     modes: dict[str, str]
 
     @classmethod
@@ -86,12 +86,12 @@ class Crosswalk:
             return ("CONCEDE", None)
         for n in (4, 3):
             if code[:n] in self.exceptions:
-                ptype, mode = self.exceptions[code[:n]]
-                return ptype, self.modes.get(code, mode)
-        ptype = self.two_digit.get(code[:2])
-        if ptype is None:
+                exc_type, exc_mode = self.exceptions[code[:n]]
+                return exc_type, self.modes.get(code) or exc_mode
+        two = self.two_digit.get(code[:2])
+        if two is None:
             return None
-        return ptype, self.modes.get(code) or self.modes.get(code[:3])
+        return two, self.modes.get(code) or self.modes.get(code[:3])
 
 
 # ---- verbs ------------------------------------------------------------------------------
@@ -202,7 +202,8 @@ def convert_verbs(text: str, crosswalk: Crosswalk) -> tuple[list[dict[str, objec
     blocks, synsets = _read_blocks(text)
     stats: Counter[str] = Counter()
     # (verb, particle, objects) -> PLOVER readings seen, with their CAMEO codes
-    readings: dict[tuple[str, str | None, frozenset[str] | None], Counter[tuple[str, str | None]]] = defaultdict(Counter)
+    Key = tuple[str, str | None, frozenset[str] | None]
+    readings: dict[Key, Counter[tuple[str, str | None]]] = defaultdict(Counter)
     for block in blocks:
         verbs = [(v, prt) for v, prt, _ in block.verbs]
         for v, prt, own in block.verbs:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataFileError
-from ..records import CodedDocument, Document, Rejected
+from ..records import CodedDocument, Document, Rejected, make_document
 from .score import Score, gold_types, identity, score
 
 
@@ -48,7 +48,6 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 def gold_documents(gold: list[dict[str, Any]]) -> Iterator[Document]:
     """The documents of a gold file that carries its own texts."""
-    from ..pipeline import make_document
 
     for rec in gold:
         if isinstance(rec.get("text"), str):

@@ -8,18 +8,10 @@ batch, the worker or the order documents arrive in.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 
-from ..records import Document, Event
+from ..records import Document, Event, content_hash, doc_id_for
 
-
-def content_hash(text: str) -> str:
-    norm = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
-
-def doc_id_for(text: str) -> str:
-    return "doc-" + content_hash(text)[:16]
+__all__ = ["content_hash", "doc_id_for", "event_id"]
 
 
 def event_id(document: Document, event: Event, trigger_offset: int) -> str:

@@ -7,9 +7,6 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-import yaml
-
-
 from ..config import Settings, data_files, optional_data_files
 from ..datafiles import Entry, item_lines, read_yaml, validate
 from ..errors import DataFileError

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError, Reason
-from ..pipeline import make_document
-from ..records import Document, Rejected
+from ..records import Document, Rejected, make_document
 from .html import extract_html
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
