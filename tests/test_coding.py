@@ -239,3 +239,41 @@ def test_context_sets_modality(coder) -> None:
 ])
 def test_agreements_made_and_broken(coder, text, expected) -> None:
     assert expected in triples(events_of(coder, text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chile condemned as unacceptable Peru's decision to close the border.", ("ACCUSE", "CHL", "PER")),
+    ("Two hundred fighters laid down their arms.", ("RETREAT", None, None)),
+    ("Detainees staged a riot at a camp outside Tripoli.", ("PROTEST", "LBY", None)),
+    ("Teachers walked out across Ghana on Monday.", ("PROTEST", "GHA", "GHA")),
+    ("Eritrea said it was ready to pull its forces back from the border.", ("CONCEDE", "ERI", None)),
+    ("Colombia and the ELN went back to the negotiating table.", ("CONSULT", "COL", "COL")),
+    ("A French journalist was detained in Tehran.", ("COERCE", "IRN", "FRA")),
+    ("Emmanuel Macron flew to Madrid. He met Pedro Sanchez.", ("CONSULT", "FRA", "ESP")),
+    ("Downing Street condemned the attack.", ("ACCUSE", "GBR", None)),
+])
+def test_everyday_reports_of_each_kind(coder, text, expected) -> None:
+    """Constructions the lexicon once lacked (light verbs, particles, readiness, agentless arrests)."""
+    got = {(e.event_type, e.source.country if e.source else None, e.target.country if e.target else None)
+           for e in events_of(coder, text)}
+    assert expected in got, got
+
+
+def test_reactions_tacked_onto_a_report_target_its_actor(coder) -> None:
+    got = {(e.event_type, e.source.key(), e.target.key() if e.target else None) for e in events_of(
+        coder, "Turkey launched an offensive in Syria, drawing swift condemnation from the European Union.")}
+    assert ("ACCUSE", "igo:EUR", "TUR") in got
+    got = {(e.event_type, e.source.key(), e.target.key() if e.target else None) for e in events_of(
+        coder, "Brazil recognised Palestine, a move hailed by Egypt and criticised by Israel.")}
+    assert {("SUPPORT", "EGY", "BRA"), ("ACCUSE", "ISR", "BRA")} <= got
+
+
+def test_readers_do_not_import_the_coder() -> None:
+    """ingest/ builds documents with records.make_document; it never pulls in spaCy or the pipeline."""
+    import ast
+
+    from tests.conftest import ROOT
+    for path in (ROOT / "src" / "eventcoder" / "ingest").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not {m for m in modules if m.endswith(("pipeline", "events.coder")) or m.startswith("spacy")}, path

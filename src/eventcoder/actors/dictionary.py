@@ -23,7 +23,10 @@ STATE_KINDS = ("name", "demonym", "capital")
 # Converted agent nouns too common to name a sector on their own.
 AGENT_STOPWORDS = {"man", "men", "woman", "women", "person", "people", "member", "members", "head", "heads", "chief",
                    "leader", "leaders", "official", "officials", "body", "bodies", "group", "groups", "team", "teams",
-                   "staff", "party", "parties", "side", "sides", "source", "sources", "spokesman", "spokeswoman"}
+                   "staff", "party", "parties", "side", "sides", "source", "sources", "spokesman", "spokeswoman",
+                   # places, not people: "shelled villages outside Jalalabad" targets Afghanistan
+                   "village", "villages", "town", "towns", "small town", "small towns", "city", "cities", "area",
+                   "areas", "region", "regions", "district", "districts", "province", "provinces", "camp", "camps"}
 
 # Country codes PLOVER adds to ISO 3166-1 (codebook.json, actors.country_exceptions).
 PLOVER_EXTRA_COUNTRIES = {"KOS": "Kosovo"}

@@ -104,6 +104,10 @@ class DocActors:
         # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
         for t in [h for head in heads for h in (head, *(c for c in head.conjuncts if c.i > head.i))]:
             actor = self.actor_for(t)
+            if (actor is not None and out and t is not tok and actor.kind in {"group", "org"} and actor.country is None
+                    and out[0].country and out[0].kind in {"group", "org"} and tok.pos_ == "NOUN"):
+                # "Israeli helicopters and tanks": the first conjunct's country modifier covers the second
+                actor = replace(actor, country=out[0].country)
             if actor is not None and all(a.canonical != actor.canonical for a in out):
                 out.append(actor)
             if actor is not None and actor.kind in {"org", "group"}:
@@ -222,10 +226,12 @@ class DocActors:
             known = self._known_surname(tok)
             if known is not None:
                 return known
-            listed = self.knowledge.lookup(tok.text) if tok.ent_type_ == "" else None
-            held = listed.role_on(self.day) if listed is not None and listed.kind in KNOWN_KINDS else None
-            if listed is not None and held is not None:  # an acronym the tagger left untyped ("ELN")
-                return Actor(tok.text, listed.name, held.country, held.igo, held.sector, None, KNOWN_KINDS[listed.kind])
+            listed = self.knowledge.lookup(tok.text)
+            held = listed.role_on(self.day) if listed is not None and listed.kind != "place" else None
+            if listed is not None and held is not None:
+                # an acronym the tagger left untyped ("ELN"), a listed surname it took for a place ("Medina")
+                kind = KNOWN_KINDS.get(listed.kind, "person")
+                return Actor(tok.text, listed.name, held.country, held.igo, held.sector, held.role, kind)
         return self._sector_group(tok)
 
     def _sector_group(self, tok: Token) -> Actor | None:
@@ -446,6 +452,10 @@ class DocActors:
         if known is not None and held is not None:
             return Actor(text, known.name, held.country, held.igo, sector or held.sector, held.role,
                          KNOWN_KINDS[known.kind])
+        if known is not None and known.kind == "person" and tok.i == ent.end - 1 and len(ent) == 1:
+            person = known.role_on(self.day)  # a listed surname the tagger took for an organisation
+            if person is not None:
+                return Actor(text, known.name, person.country, person.igo, person.sector, person.role, "person")
         if known is not None and known.kind == "person" and OFFICE_WORDS & set(text.lower().split()):
             office = known.role_on(self.day)  # "the Bush administration" is the state Bush led
             if office is not None and (office.country or office.igo):

@@ -399,8 +399,8 @@ def convert_actors(text: str, kind_hint: str, countries: set[str]) -> tuple[list
             stats[f"{kind_hint} records without a usable code"] += 1
             continue
         dated = any(r[3] or r[4] for r in roles)
-        if kind_hint == "country" and len(specs) == 1 and len(specs[0].strip()) == 3 and roles[0][0]:
-            kind = "place"  # a state's block: its name variants, cities and provinces
+        if kind_hint == "country" and all(r[0] and r[1] is None and r[2] is None for r in roles):
+            kind = "place"  # a state's block (codes with no sector, dated for regime changes): names, cities
         elif kind_hint == "group":
             kind = "group"
         elif set(names[0].lower().split()) & ORG_WORDS or (not dated and len(names[0].split()) > 3):

@@ -33,7 +33,9 @@ class Arguments:
         self.triggers = triggers
 
     def _verb_args(self, tok: Token, p: Pattern, actors: DocActors) -> tuple[list[Actor], list[Actor], str]:
-        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+        # "a move criticised by Israel": a reduced relative is passive with only its "by" agent
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} or (c.dep_ == "agent" and tok.tag_ == "VBN")
+                      for c in tok.children)
         rule = f"{p.name}"
         if passive:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)

@@ -37,6 +37,7 @@ from .triggers import Triggers
 from .words import (
     BASE_CONFIDENCE,
     GENERIC_SOURCES,
+    PLACE_NOUNS,
     PLACE_TARGET_TYPES,
     SUBJ,
     VIOLENT_VERBS,
@@ -158,6 +159,10 @@ class EventCoder:
                 name = home.country or ""
                 targets = [Actor(name, name, home.country, None, None, None, "state")]
                 rule += ":domestic"
+        if not targets and event_type == "ASSAULT" and any(
+                c.dep_ == "dobj" and c.lemma_ in PLACE_NOUNS for c in tok.children):
+            targets = [None]  # type: ignore[list-item]  # "shelled villages": an attack on no one we can name
+            rule += ":unplaced"
         if not targets:
             # "will not accept the plan": a refusal to agree or meet needs no named target
             refused = event_type == "REJECT" and p.event_type in {"AGREE", "CONSULT"}

@@ -85,3 +85,6 @@ COMPLEMENT_DEPS = {"dobj", "dative", "prep", "xcomp", "ccomp", "attr", "oprd", "
 ARMED_SECTORS = {"MIL", "REB", "UAF", "CRM", "PRM", "COP", "SPY"}
 HUMAN_SECTORS = {"CVL", "MIL", "COP", "REF", "JRN", "MED", "EDU", "GOV", "REB", "LAB", "AGR", "REL", "LEG", "JUD",
                  "OPP", "PRM", "SPY"}
+# Nouns for places: attacked, they are no actor, but the attack is an event.
+PLACE_NOUNS = frozenset({"village", "town", "city", "area", "region", "district", "province", "camp", "position",
+                         "base", "outpost", "neighbourhood", "neighborhood", "suburb", "settlement", "border"})
