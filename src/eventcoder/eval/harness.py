@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +179,21 @@ def load_floors(path: Path) -> list[GoldSet]:
     return sets
 
 
+def shared_scorer(floors: Path) -> Any:
+    """``shared/eval/score_events.py`` as a module, when the shared data sits beside the project."""
+    import importlib.util
+
+    candidate = floors.resolve().parent.parent.parent / "shared" / "eval" / "score_events.py"
+    if not candidate.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("shared_score_events", candidate)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def gold_hash(path: Path) -> str:
     import hashlib
 
@@ -194,7 +209,15 @@ def run_gate(path: Path, coder: Any = None) -> list[GateResult]:
         failures = []
         if s.sha256 and gold_hash(s.gold) != s.sha256:
             failures.append(f"{s.gold.name} changed: its sha256 is pinned in the floors file")
-        sc, _ = evaluate(s.gold, list(s.inputs), s.level, coder)
+        sc, preds = evaluate(s.gold, list(s.inputs), s.level, coder)
+        official = shared_scorer(path)
+        if official is not None:
+            # The project's scorer of record decides; ours (per type, confusion) must agree with it.
+            r = official.score(load_gold(s.gold), preds, s.level)
+            if (r["tp"], r["fp"], r["fn"], r["forbidden_hits"]) != (sc.tp, sc.fp, sc.fn, sc.forbidden):
+                failures.append(f"our scorer disagrees with score_events.py: {(sc.tp, sc.fp, sc.fn)} vs "
+                                f"{(r['tp'], r['fp'], r['fn'])}")
+            sc = replace(sc, tp=r["tp"], fp=r["fp"], fn=r["fn"], forbidden=r["forbidden_hits"])
         if round(sc.f1, 4) < s.min_f1:
             failures.append(f"F1 {sc.f1:.4f} < floor {s.min_f1}")
         if round(sc.precision, 4) < s.min_precision:
