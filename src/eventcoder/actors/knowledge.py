@@ -113,8 +113,14 @@ class KnownActor:
                                               r.end is None))
 
 
+BRITISH = {"organisation": "organization", "programme": "program", "defence": "defense", "labour": "labor",
+           "centre": "center"}
+
+
 def normalise(name: str) -> str:
-    return " ".join(name.lower().replace("’", "'").replace(".", " ").replace("-", " ").split())
+    """Lower case, one spelling (US), no dots or hyphens: "Organisation of African Unity" = the dictionary's."""
+    words = name.lower().replace("’", "'").replace(".", " ").replace("-", " ").split()
+    return " ".join(BRITISH.get(w, w) for w in words)
 
 
 def _keys(name: str) -> list[str]:

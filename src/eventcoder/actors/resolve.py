@@ -101,6 +101,8 @@ class DocActors:
             # "Saudi Arabia, the UAE, Bahrain and Egypt": the parser often hangs a list of states
             # on the first as an apposition; a state in apposition to a state is the next item.
             heads += [c for c in tok.children if c.dep_ == "appos" and self._is_state(c)]
+        of_states = [c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                     if c.dep_ == "pobj" and self._is_state(c)]
         # Only conjuncts after the head: "Tehran and Baku" from "Tehran", never back to an earlier one.
         for t in [h for head in heads for h in (head, *(c for c in head.conjuncts if c.i > head.i))]:
             actor = self.actor_for(t)
@@ -112,6 +114,16 @@ class DocActors:
                 out.append(actor)
             if actor is not None and actor.kind in {"org", "group"}:
                 out += [a for a in self._conjoined_modifiers(t, actor) if all(a.canonical != b.canonical for b in out)]
+        if out and out[0].kind in {"org", "group"}:
+            # "the foreign ministers of Greece and Turkey", "the independence of Slovenia and Croatia"
+            for state in of_states:
+                for conj in state.conjuncts:
+                    m = self.by_token.get(conj.i)
+                    if conj.i > state.i and m is not None and m.actor.kind == "state" and m.actor.country:
+                        name = f"{self._phrase_text(tok).split(' of ')[0]} of {m.text}"
+                        extra = Actor(name, name, m.actor.country, None, out[0].sector, None, out[0].kind)
+                        if all(extra.country != a.country for a in out):
+                            out.append(extra)
         return out
 
     def _is_state(self, tok: Token) -> bool:
@@ -344,7 +356,9 @@ class DocActors:
                     return m
                 for grand in child.lefts:  # "Russian Shahed drones", "Israeli army units", "Pakistan-based"
                     located = grand.dep_ == "npadvmod" and child.lower_ in {"based", "led"}
-                    m = self.by_token.get(grand.i) if grand.dep_ in {"amod", "compound", "nmod"} or located else None
+                    # "Sri Lanka's Tamil Tiger rebels"
+                    near = grand.dep_ in {"amod", "compound", "nmod", "poss"} or located
+                    m = self.by_token.get(grand.i) if near else None
                     if m is not None and m.actor.kind != "person":
                         return m
         for child in tok.rights:

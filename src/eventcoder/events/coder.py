@@ -37,6 +37,7 @@ from .triggers import Triggers
 from .words import (
     BASE_CONFIDENCE,
     GENERIC_SOURCES,
+    MUTUAL_OBJECTS,
     PLACE_NOUNS,
     PLACE_TARGET_TYPES,
     SUBJ,
@@ -127,7 +128,8 @@ class EventCoder:
             return
         reciprocal = False
         mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"} or any(
-            c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children)
+            c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children) or (
+            any(o.dep_ == "dobj" and o.lemma_ in MUTUAL_OBJECTS for o in tok.children))  # "restored relations"
         complement_only = rule.endswith(":complement") and p.event_type in {"AGREE", "CONSULT", "COOPERATE"}
         if (not targets or complement_only) and len(sources) > 1 and mutual:
             # "Peru and Chile again could not settle the quota dispute": the parties are each other's

@@ -186,6 +186,9 @@ def _obligation(verb: Token) -> bool:
     """ "must drop", "should ensure", "has to agree": a clause that states a demand."""
     if any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children):
         return True
+    if (verb.tag_ == "VB" and verb.dep_ == "ccomp" and any(c.dep_ == "nsubj" for c in verb.children)
+            and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)):
+        return True  # the subjunctive: "insisted that Kuwait pay compensation"
     return verb.lemma_ in {"have", "need"} and any(c.dep_ == "xcomp" for c in verb.children)
 
 

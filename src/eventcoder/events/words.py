@@ -88,3 +88,5 @@ HUMAN_SECTORS = {"CVL", "MIL", "COP", "REF", "JRN", "MED", "EDU", "GOV", "REB", 
 # Nouns for places: attacked, they are no actor, but the attack is an event.
 PLACE_NOUNS = frozenset({"village", "town", "city", "area", "region", "district", "province", "camp", "position",
                          "base", "outpost", "neighbourhood", "neighborhood", "suburb", "settlement", "border"})
+# Objects that make a verb with conjoined subjects reciprocal: "Britain and Argentina restored relations".
+MUTUAL_OBJECTS = frozenset({"relation", "relations", "tie", "ties", "contact", "contacts", "dialogue", "cooperation"})
