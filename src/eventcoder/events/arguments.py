@@ -17,6 +17,7 @@ from .words import (
     HUMAN_SECTORS,
     LIGHT_VERBS,
     LOCATIVE,
+    MEASURE_NOUNS,
     NOT_TARGET_PREPS,
     OBJECT_CONTROL,
     PREVENT_VERBS,
@@ -294,6 +295,8 @@ def _governing_subject(noun: Token) -> Token | None:
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.lemma_ in ACCUSED_IS_AGENT:
         # "Kyiv blamed Moscow for the blackout": the accused did it
         return next((c for c in noun.head.head.children if c.dep_ == "dobj"), None)
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_ in MEASURE_NOUNS:
+        noun = noun.head.head  # "held a second day of talks": the measure stands in the noun's place
     if noun.dep_ in {"dobj", "attr", "oprd"}:
         verb = noun.head
     elif noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"VERB", "AUX", "ADJ"}:

@@ -152,6 +152,12 @@ class EventCoder:
                 targets = [Actor(place.name, place.name, place.country, None, None, None, "state")]
                 rule += ":place"
         event_type, mode, modality, claimed_by = self.modality._type_and_modality(tok, p, frame)
+        if p.frame == "commit" and event_type == "AGREE":
+            # "agreed to withdraw its troops", "promised to free prisoners": an announced retreat is CONCEDE
+            inner = next((self.triggers.match(c) for c in tok.children if c.dep_ == "xcomp"), None)
+            if inner is not None and (inner.event_type == "CONCEDE" or (
+                    inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire"})):
+                event_type, mode = "CONCEDE", None
         if reciprocal and event_type == "MOBILIZE":
             event_type, mode = "COOPERATE", None  # "India and France hold naval drills": joint, so cooperation
         if not targets and event_type == "COERCE" and mode in {"curfew", "martial-law"}:
@@ -171,26 +177,28 @@ class EventCoder:
             if not (p.target_optional or refused):
                 return
             targets = [None]  # type: ignore[list-item]
-        for src in sources:
-            for tgt in targets:
-                if p.origin == "cameo" and _unplaced(src, tgt):
-                    # Converted PETRARCH-2 patterns, like PETRARCH itself, code only between actors
-                    # the dictionaries place: "the firm argued ..." is no political event.
-                    continue
-                kind = event_type
-                if kind == "ASSAULT" and _verbal_attack(src, tgt):
-                    kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
-                if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
-                    continue
-                if mode == "visit" and tgt is not None and tgt.kind == "org" and tgt.sector is None:
-                    continue  # "visits Torbay": a place we cannot place is no one visited
-                if modality is Modality.CLAIMED and claimed_by is not None and _self_report(claimed_by, src):
-                    modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
-                else:
-                    who = claimed_by if modality is Modality.CLAIMED else None
-                yield self._make(tok, p, sent, document, src, tgt, kind, mode if kind == event_type else None,
-                                 modality, who,
-                                 rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
+        pairs = [(s, t) for s in sources for t in targets]
+        if reciprocal and event_type == p.event_type == "ASSAULT":
+            pairs += [(t, s) for s, t in pairs if t is not None]  # "Indian and Pakistani troops exchanged fire"
+        for src, tgt in pairs:
+            if p.origin == "cameo" and _unplaced(src, tgt):
+                # Converted PETRARCH-2 patterns, like PETRARCH itself, code only between actors
+                # the dictionaries place: "the firm argued ..." is no political event.
+                continue
+            kind = event_type
+            if kind == "ASSAULT" and _verbal_attack(src, tgt):
+                kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
+            if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
+                continue
+            if mode == "visit" and tgt is not None and tgt.kind == "org" and tgt.sector is None:
+                continue  # "visits Torbay": a place we cannot place is no one visited
+            if modality is Modality.CLAIMED and claimed_by is not None and _self_report(claimed_by, src):
+                modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
+            else:
+                who = claimed_by if modality is Modality.CLAIMED else None
+            yield self._make(tok, p, sent, document, src, tgt, kind, mode if kind == event_type else None,
+                             modality, who,
+                             rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 
     def _demands(self, tok: Token, p: Pattern, sent: Span, document: Document, actors: DocActors) -> list[Event]:
         """ "Norway said Denmark must release the crews": the speaker demands of Sudan (REQUEST)."""

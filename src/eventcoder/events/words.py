@@ -90,3 +90,8 @@ PLACE_NOUNS = frozenset({"village", "town", "city", "area", "region", "district"
                          "base", "outpost", "neighbourhood", "neighborhood", "suburb", "settlement", "border"})
 # Objects that make a verb with conjoined subjects reciprocal: "Britain and Argentina restored relations".
 MUTUAL_OBJECTS = frozenset({"relation", "relations", "tie", "ties", "contact", "contacts", "dialogue", "cooperation"})
+# Types the scorer and PLOVER treat as symmetric: one event covers both directions.
+SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Nouns that measure an event noun: "held a second day of talks", "a round of talks".
+MEASURE_NOUNS = frozenset({"day", "days", "round", "rounds", "hour", "hours", "week", "weeks", "series", "month",
+                           "months", "session", "sessions", "year", "years"})
