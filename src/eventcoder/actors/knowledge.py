@@ -32,7 +32,7 @@ TITLE_WORDS = {"president", "prime", "minister", "mr", "mr.", "mrs", "mrs.", "ms
                "foreign", "defence", "defense", "us", "u.s.", "american", "russian", "british", "french",
                "german", "chinese", "president-elect", "vice", "former", "sheikh", "emir", "sir", "lord", "the",
                "un", "united", "nations", "state", "of", "gen.", "gen", "col.", "lt.", "ayatollah", "leader",
-               "chairman", "speaker", "kanzler", "bundeskanzler"}
+               "chairman", "speaker", "kanzler", "bundeskanzler", "pope"}
 # Single words that are names of several well-known people or common words: never a key alone.
 COMMON_SINGLE = {"president", "king", "queen", "minister", "jr", "sr", "al", "el", "bin", "abu", "de", "van"}
 

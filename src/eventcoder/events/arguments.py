@@ -62,6 +62,10 @@ class Arguments:
 
     def _targets(self, tok: Token, p: Pattern, actors: DocActors, patient: Token | None) -> list[Actor]:
         obj = patient or next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None and not any(c.dep_ in {"prep", "dative"} for c in tok.children):
+            # "invaded and occupied Kuwait": conjoined verbs share the later verb's object
+            obj = next((g for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                        for g in c.children if g.dep_ == "dobj"), None)
         holders = [tok] + ([obj] if obj is not None else [])
         for role in p.targets:
             cands: list[Token] = []

@@ -186,7 +186,9 @@ def _obligation(verb: Token) -> bool:
     """ "must drop", "should ensure", "has to agree": a clause that states a demand."""
     if any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children):
         return True
-    if (verb.tag_ == "VB" and verb.dep_ == "ccomp" and any(c.dep_ == "nsubj" for c in verb.children)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    singular = subject is not None and subject.tag_ in {"NNP", "NN"}
+    if (verb.dep_ == "ccomp" and subject is not None and (verb.tag_ == "VB" or (verb.tag_ == "VBP" and singular))
             and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)):
         return True  # the subjunctive: "insisted that Kuwait pay compensation"
     return verb.lemma_ in {"have", "need"} and any(c.dep_ == "xcomp" for c in verb.children)
