@@ -351,7 +351,9 @@ def _complement_actors(tok: Token, actors: DocActors, sources: list[Actor], skip
                 continue
             if c.dep_ == "prep" and c.lower_ in NOT_TARGET_PREPS:
                 continue
-            found = [a for a in actors.actors_for(c) if a.canonical not in own] if c.pos_ in {"NOUN", "PROPN"} else []
+            own_group = any(g.dep_ == "poss" and g.lower_ in {"his", "her", "its", "their"} for g in c.children)
+            found = ([a for a in actors.actors_for(c) if a.canonical not in own]
+                     if c.pos_ in {"NOUN", "PROPN"} and not own_group else [])  # "his fighters" are his side
             if found:
                 if c.dep_ == "pobj" and t.lower_ in LOCATIVE:
                     in_places.extend(found)

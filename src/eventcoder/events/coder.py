@@ -36,7 +36,10 @@ from .modality import Frame, ModalityReader, _obligation, _self_report
 from .triggers import Triggers
 from .words import (
     BASE_CONFIDENCE,
+    BODY_NOUNS,
+    CROWD_WORDS,
     GENERIC_SOURCES,
+    MOTION_VERBS,
     MUTUAL_OBJECTS,
     PLACE_NOUNS,
     PLACE_TARGET_TYPES,
@@ -104,6 +107,9 @@ class EventCoder:
         frame = self.modality._frame(tok, p, actors)
         if frame is None:
             return  # subsumed by a matrix verb's own event ("agreed to set up")
+        if (p.mode == "visit" and p.pos == "verb" and tok.lemma_ in MOTION_VERBS
+                and any(c.dep_ == "dobj" for c in tok.children)):
+            return  # "flew him to Costa Rica" carries someone; it is no visit
         if p.pos == "verb":
             sources, targets, rule = self.arguments._verb_args(tok, p, actors)
         else:
@@ -127,6 +133,12 @@ class EventCoder:
         if not sources:
             return
         reciprocal = False
+        joint = any(c.dep_ == "amod" and c.lower_ in {"joint", "combined"} for c in [
+            *tok.children, *(g for o in tok.children if o.dep_ == "dobj" for g in o.children)])
+        if joint and len(sources) > 1:
+            # "Mexican and Guatemalan troops launched joint patrols": they act together
+            sources, targets, reciprocal = sources[:1], sources[1:], True
+            rule += ":joint"
         mutual = p.pos == "noun" or p.event_type in {"CONSULT", "AGREE", "COOPERATE", "ASSAULT"} or any(
             c.dep_ == "poss" and c.lower_ == "their" for o in tok.children if o.dep_ == "dobj" for c in o.children) or (
             any(o.dep_ == "dobj" and o.lemma_ in MUTUAL_OBJECTS for o in tok.children))  # "restored relations"
@@ -158,6 +170,8 @@ class EventCoder:
             if inner is not None and (inner.event_type == "CONCEDE" or (
                     inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire"})):
                 event_type, mode = "CONCEDE", None
+        if reciprocal and event_type in {"MOBILIZE", "ASSAULT"} and rule.endswith(":joint"):
+            event_type, mode = "COOPERATE", None
         if reciprocal and event_type == "MOBILIZE":
             event_type, mode = "COOPERATE", None  # "India and France hold naval drills": joint, so cooperation
         if not targets and event_type == "COERCE" and mode in {"curfew", "martial-law"}:
@@ -185,9 +199,16 @@ class EventCoder:
                 # Converted PETRARCH-2 patterns, like PETRARCH itself, code only between actors
                 # the dictionaries place: "the firm argued ..." is no political event.
                 continue
-            kind = event_type
+            kind, kind_mode = event_type, mode
             if kind == "ASSAULT" and _verbal_attack(src, tgt):
                 kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
+            elif kind == "ASSAULT" and tok.lemma_ in {"raid", "search", "storm"} and src.sector == "COP":
+                kind, kind_mode = "COERCE", "seize"  # a police raid is coercion, not an armed attack
+            elif kind == "ASSAULT" and set(src.name.lower().split()) & CROWD_WORDS:
+                kind, kind_mode = "PROTEST", "riot"  # "protesters stormed the residence": a riot
+            elif kind == "RETREAT" and mode in {None, "withdraw"} and tgt is not None and (
+                    tgt.kind == "igo" or set(tgt.name.lower().split()) & BODY_NOUNS):
+                kind, kind_mode = "SANCTION", "withdraw"  # "pulled out of the ICC": leaving a body
             if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
                 continue
             if mode == "visit" and tgt is not None and tgt.kind == "org" and tgt.sector is None:
@@ -196,7 +217,8 @@ class EventCoder:
                 modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
             else:
                 who = claimed_by if modality is Modality.CLAIMED else None
-            yield self._make(tok, p, sent, document, src, tgt, kind, mode if kind == event_type else None,
+            yield self._make(tok, p, sent, document, src, tgt, kind, kind_mode if kind == event_type else kind_mode
+                             if kind in {"COERCE", "PROTEST", "SANCTION"} and kind_mode != mode else None,
                              modality, who,
                              rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 

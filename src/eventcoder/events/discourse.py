@@ -85,8 +85,11 @@ def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
                     # A visitor or a host's guest is the one actor here who is NOT from the
                     # country the article is about: unknown beats that guess.
                     continue
+                if home is not None and _foreign(a.name):
+                    continue  # "expelled foreign aid agencies": whatever they are, not the home country's
                 if (home is not None and role == "target" and e.source is not None and e.source.country == home
-                        and e.source.kind == "state" and e.event_type in SELF_DIRECTED_OPTIONAL):
+                        and e.event_type in SELF_DIRECTED_OPTIONAL
+                        and (e.source.kind == "state" or e.event_type == "MOBILIZE")):
                     changed[role] = None  # "Ethiopia ... withdraw its troops": no one else is the target
                     continue
                 if home is not None:
@@ -128,3 +131,11 @@ def _infer_host_countries(events: list[Event], actors: DocActors) -> list[Event]
             tgt = replace(changed[tgt.canonical], name=tgt.name)
         out.append(replace(e, source=src, target=tgt, rule=e.rule + "+host") if hosted else e)
     return out
+
+
+def _foreign(name: str) -> bool:
+    """ "foreign aid agencies", "international observers"; not "the foreign minister"."""
+    words = name.lower().split()
+    offices = {"minister", "ministers", "ministry", "secretary", "office", "affairs", "policy", "service"}
+    return any(w in {"foreign", "international", "overseas"} and (i + 1 >= len(words) or words[i + 1] not in offices)
+               for i, w in enumerate(words))

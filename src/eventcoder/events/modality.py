@@ -24,6 +24,7 @@ from .words import (
     PLAN_VERBS,
     PREPARE_VERBS,
     PREVENT_VERBS,
+    PROPOSAL_NOUNS,
     SPECULATION_NOUNS,
     VOICED_BY_PROTEST,
     WILLING_ADJ,
@@ -92,6 +93,8 @@ class ModalityReader:
                     note = f"+{'intent' if head.lemma_ in PLAN_VERBS else 'wish'}:{hp.name}"
                     if head.lemma_ in PREPARE_VERBS:
                         note = f"+prepare:{hp.name}"
+            if rel in {"ccomp", "acl"} and head.pos_ == "NOUN" and head.lemma_ in PROPOSAL_NOUNS and cur is tok:
+                return None  # "dismissed a US demand that it pull out": the demand is the event, not the pull-out
             if (rel == "xcomp" and head.pos_ == "ADJ" and head.lemma_ in WILLING_ADJ
                     and modality is Modality.ASSERTED):
                 # "said it was ready to pull back": an announced act (CONCEDE, AGREE, THREATEN)

@@ -95,3 +95,14 @@ SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # Nouns that measure an event noun: "held a second day of talks", "a round of talks".
 MEASURE_NOUNS = frozenset({"day", "days", "round", "rounds", "hour", "hours", "week", "weeks", "series", "month",
                            "months", "session", "sessions", "year", "years"})
+# Verbs of travel that make a visit only when they carry no one ("flew to Madrid", not "flew him to").
+MOTION_VERBS = frozenset({"fly", "travel", "arrive", "head", "go", "come", "return"})
+# Words naming a crowd: a crowd that storms or torches is rioting, not mounting an armed attack.
+CROWD_WORDS = frozenset({"protesters", "protestors", "demonstrators", "rioters", "students", "mob", "crowd",
+                         "crowds", "marchers", "looters"})
+# Bodies one leaves by a SANCTION (withdrawal from a treaty or an organisation), not a RETREAT.
+BODY_NOUNS = frozenset({"treaty", "court", "tribunal", "organisation", "organization", "union", "alliance", "pact",
+                        "accord", "agreement", "convention", "council", "commission", "bloc", "deal", "coalition"})
+# Nouns whose clause is unrealised: "a US demand that it pull its troops out".
+PROPOSAL_NOUNS = frozenset({"demand", "call", "request", "proposal", "plan", "offer", "bid", "ultimatum", "appeal",
+                            "suggestion", "idea", "hope", "wish"})
