@@ -39,6 +39,7 @@ from .words import (
     BODY_NOUNS,
     CROWD_WORDS,
     GENERIC_SOURCES,
+    JAILING_VERBS,
     MOTION_VERBS,
     MUTUAL_OBJECTS,
     PLACE_NOUNS,
@@ -204,6 +205,9 @@ class EventCoder:
                 kind = "ACCUSE"  # "Howard attacked Blair": politicians attack with words
             elif kind == "ASSAULT" and tok.lemma_ in {"raid", "search", "storm"} and src.sector == "COP":
                 kind, kind_mode = "COERCE", "seize"  # a police raid is coercion, not an armed attack
+            elif (kind == "ASSAULT" and tok.lemma_ == "strike" and tok.pos_ == "NOUN"
+                  and src.sector in {"LAB", "CVL", "EDU", "MED", "AGR", "OPP", "BUS"}):
+                kind, kind_mode = "PROTEST", "strike"  # "oil workers extended their strike"
             elif kind == "ASSAULT" and set(src.name.lower().split()) & CROWD_WORDS:
                 kind, kind_mode = "PROTEST", "riot"  # "protesters stormed the residence": a riot
             elif kind == "RETREAT" and mode in {None, "withdraw"} and tgt is not None and (
@@ -217,6 +221,10 @@ class EventCoder:
                 modality, who = Modality.ASSERTED, None  # a self-report is the source's own statement
             else:
                 who = claimed_by if modality is Modality.CLAIMED else None
+            if kind == "SANCTION" and tok.lemma_ in JAILING_VERBS and tgt is not None:
+                # "sentenced him to 12 years in prison": a conviction that also detains
+                yield self._make(tok, p, sent, document, src, tgt, "COERCE", "arrest", modality, who,
+                                 rule + ":jailed" + frame.note, actors)
             yield self._make(tok, p, sent, document, src, tgt, kind, kind_mode if kind == event_type else kind_mode
                              if kind in {"COERCE", "PROTEST", "SANCTION"} and kind_mode != mode else None,
                              modality, who,
@@ -226,6 +234,11 @@ class EventCoder:
         """ "Norway said Denmark must release the crews": the speaker demands of Sudan (REQUEST)."""
         out: list[Event] = []
         clauses = [c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)]
+        told = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if tok.lemma_ == "tell" and told is not None and any(
+                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                for c in tok.children):
+            clauses.append(told)  # "told the Palestinians to move south": an order to them
         speaker_tok, _ = _subject(tok)
         sources = actors.actors_for(speaker_tok) if clauses and speaker_tok is not None else []
         if not sources:
@@ -234,7 +247,7 @@ class EventCoder:
         rule = f"{p.name}+must"
         frame = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
         for clause in clauses:
-            subj = next((s for s in clause.children if s.dep_ in SUBJ), None)
+            subj = clause if clause is told else next((s for s in clause.children if s.dep_ in SUBJ), None)
             targets = actors.actors_for(subj) if subj is not None else []
             for src in sources:
                 for tgt in targets:

@@ -106,3 +106,5 @@ BODY_NOUNS = frozenset({"treaty", "court", "tribunal", "organisation", "organiza
 # Nouns whose clause is unrealised: "a US demand that it pull its troops out".
 PROPOSAL_NOUNS = frozenset({"demand", "call", "request", "proposal", "plan", "offer", "bid", "ultimatum", "appeal",
                             "suggestion", "idea", "hope", "wish"})
+# Court verbs whose sentence is also a detention: coded SANCTION (convict) and COERCE (arrest).
+JAILING_VERBS = frozenset({"sentence", "jail", "imprison"})
