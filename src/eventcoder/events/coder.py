@@ -225,8 +225,9 @@ class EventCoder:
                 # "sentenced him to 12 years in prison": a conviction that also detains
                 yield self._make(tok, p, sent, document, src, tgt, "COERCE", "arrest", modality, who,
                                  rule + ":jailed" + frame.note, actors)
-            yield self._make(tok, p, sent, document, src, tgt, kind, kind_mode if kind == event_type else kind_mode
-                             if kind in {"COERCE", "PROTEST", "SANCTION"} and kind_mode != mode else None,
+            # a type changed here keeps only a mode chosen for it ("PROTEST riot"), never the old type's
+            yield self._make(tok, p, sent, document, src, tgt, kind,
+                             kind_mode if kind == event_type or kind_mode != mode else None,
                              modality, who,
                              rule + ("+reciprocal" if reciprocal else "") + frame.note, actors)
 
