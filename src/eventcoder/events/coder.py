@@ -171,6 +171,8 @@ class EventCoder:
             if inner is not None and (inner.event_type == "CONCEDE" or (
                     inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire"})):
                 event_type, mode = "CONCEDE", None
+            elif inner is not None and inner.event_type in {"ASSAULT", "COERCE", "SANCTION"}:
+                event_type, mode = "THREATEN", None  # "vowed to strike back": an announced use of force
         if reciprocal and event_type in {"MOBILIZE", "ASSAULT"} and rule.endswith(":joint"):
             event_type, mode = "COOPERATE", None
         if reciprocal and event_type == "MOBILIZE":
@@ -235,15 +237,27 @@ class EventCoder:
         """ "Norway said Denmark must release the crews": the speaker demands of Sudan (REQUEST)."""
         out: list[Event] = []
         clauses = [c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)]
+        blamed = [c for c in tok.children if c.dep_ == "ccomp" and _blame(c)]
         told = next((c for c in tok.children if c.dep_ == "dobj"), None)
         if tok.lemma_ == "tell" and told is not None and any(
                 c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
                 for c in tok.children):
             clauses.append(told)  # "told the Palestinians to move south": an order to them
         speaker_tok, _ = _subject(tok)
-        sources = actors.actors_for(speaker_tok) if clauses and speaker_tok is not None else []
+        sources = actors.actors_for(speaker_tok) if (clauses or blamed) and speaker_tok is not None else []
         if not sources:
             return out
+        frame0 = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
+        accuse = replace(p, event_type="ACCUSE", frame=None)
+        for clause in blamed:
+            # "Washington said Iran was responsible": the speaker accuses whoever it holds responsible
+            subj = next((s for s in clause.children if s.dep_ in SUBJ), None)
+            for src in sources:
+                for tgt in actors.actors_for(subj) if subj is not None else []:
+                    if src.canonical != tgt.canonical:
+                        out.append(self._make(tok, accuse, sent, document, src, tgt, "ACCUSE", "allege",
+                                              frame0.modality, frame0.claimed_by, f"{p.name}+blame" + frame0.note,
+                                              actors))
         demand = replace(p, event_type="REQUEST", frame=None)
         rule = f"{p.name}+must"
         frame = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
@@ -369,3 +383,17 @@ def _sentence_offsets(sent: Span) -> tuple[int, int]:
 
 
 
+
+
+def _blame(clause: Token) -> bool:
+    """ "Iran was (directly) responsible", "the rebels were behind the attack", "Kyiv was to blame"."""
+    if clause.lemma_ != "be":
+        return False
+    for c in clause.children:
+        if c.dep_ == "acomp" and c.lemma_ in {"responsible", "guilty", "culpable", "liable"}:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "behind":
+            return True
+        if c.dep_ == "xcomp" and c.lemma_ == "blame":
+            return True
+    return False
