@@ -44,6 +44,7 @@ from .words import (
     MUTUAL_OBJECTS,
     PLACE_NOUNS,
     PLACE_TARGET_TYPES,
+    POPULATION_NOUNS,
     SUBJ,
     VIOLENT_VERBS,
 )
@@ -217,6 +218,9 @@ class EventCoder:
                 kind, kind_mode = "SANCTION", "withdraw"  # "pulled out of the ICC": leaving a body
             if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
                 continue
+            if (tgt is not None and kind in {"AGREE", "AID", "CONCEDE", "SUPPORT", "CONSULT", "COOPERATE", "THREATEN"}
+                    and tgt.kind in {"group", "org"} and _population(tgt.name)):
+                continue  # "promised every pupil a laptop": the public at large is no one's counterpart
             if mode == "visit" and tgt is not None and tgt.kind == "org" and tgt.sector is None:
                 continue  # "visits Torbay": a place we cannot place is no one visited
             if modality is Modality.CLAIMED and claimed_by is not None and _self_report(claimed_by, src):
@@ -397,3 +401,10 @@ def _blame(clause: Token) -> bool:
         if c.dep_ == "xcomp" and c.lemma_ == "blame":
             return True
     return False
+
+
+def _population(name: str) -> bool:
+    """The public at large, not an actor: "people", "every pupil", "many small firms", "voters"."""
+    words = name.lower().split()
+    return bool(words) and (words[0] in {"every", "many", "all", "some", "most", "ordinary"}
+                            or words[-1] in POPULATION_NOUNS)

@@ -108,3 +108,7 @@ PROPOSAL_NOUNS = frozenset({"demand", "call", "request", "proposal", "plan", "of
                             "suggestion", "idea", "hope", "wish"})
 # Court verbs whose sentence is also a detention: coded SANCTION (convict) and COERCE (arrest).
 JAILING_VERBS = frozenset({"sentence", "jail", "imprison"})
+# The public at large: never the counterpart of an event.
+POPULATION_NOUNS = frozenset({"people", "public", "citizens", "residents", "voters", "pupils", "taxpayers",
+                              "pensioners", "patients", "consumers", "households", "families", "parents",
+                              "motorists", "customers", "shoppers", "viewers", "population"})
