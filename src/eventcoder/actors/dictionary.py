@@ -20,6 +20,18 @@ from ..datafiles import item_lines, read_yaml, validate
 from ..errors import DataFileError
 
 STATE_KINDS = ("name", "demonym", "capital")
+# ISO 3166-1 territories that PLOVER folds into the state that controls them (codebook: "dependencies
+# fold into their controlling state"; Hong Kong and Palestine stay separate, as the codebook lists).
+DEPENDENCIES = {
+    "GUM": "USA", "PRI": "USA", "VIR": "USA", "ASM": "USA", "MNP": "USA", "UMI": "USA",
+    "GIB": "GBR", "FLK": "GBR", "BMU": "GBR", "CYM": "GBR", "VGB": "GBR", "MSR": "GBR", "TCA": "GBR", "AIA": "GBR",
+    "SHN": "GBR", "PCN": "GBR", "IOT": "GBR", "SGS": "GBR", "GGY": "GBR", "JEY": "GBR", "IMN": "GBR",
+    "NCL": "FRA", "PYF": "FRA", "REU": "FRA", "GLP": "FRA", "MTQ": "FRA", "GUF": "FRA", "MYT": "FRA", "SPM": "FRA",
+    "WLF": "FRA", "BLM": "FRA", "MAF": "FRA", "ATF": "FRA",
+    "GRL": "DNK", "FRO": "DNK", "ABW": "NLD", "CUW": "NLD", "SXM": "NLD", "BES": "NLD",
+    "NFK": "AUS", "CXR": "AUS", "CCK": "AUS", "HMD": "AUS", "COK": "NZL", "NIU": "NZL", "TKL": "NZL",
+    "SJM": "NOR", "BVT": "NOR", "ALA": "FIN", "MAC": "CHN",
+}
 # Converted agent nouns too common to name a sector on their own.
 AGENT_STOPWORDS = {"man", "men", "woman", "women", "person", "people", "member", "members", "head", "heads", "chief",
                    "leader", "leaders", "official", "officials", "body", "bodies", "group", "groups", "team", "teams",
@@ -202,6 +214,7 @@ def _load_countries(settings: Settings) -> tuple[dict[str, Entry], dict[str, str
     scored: dict[str, tuple[tuple[int, int], Entry]] = {}
 
     def offer(surface: str, kind: str, iso: str, tier: int) -> None:
+        iso = DEPENDENCIES.get(iso, iso)  # PLOVER: dependencies fold into their controlling state
         surface = surface.strip()
         if len(surface) < 2 or not _ascii_like(surface):
             return

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError, field_validator
 
 from ..config import Settings, data_files, optional_data_files
 from ..errors import DataFileError
+from .dictionary import DEPENDENCIES
 
 KINDS = {"person", "org", "igo", "group", "place"}
 IGO_CODES = {"UNO", "EUR", "NATO", "IGO", "NGO", "IMG", "ISM", "MNC"}
@@ -209,7 +210,8 @@ def _read_csv(file_name: str, text: str, source: str) -> tuple[dict[str, KnownAc
     candidates: dict[str, list[KnownActor]] = defaultdict(list)
     places: dict[str, str] = {}
     for (name, kind), rows in grouped.items():
-        roles = tuple(Role(r.country, r.igo, r.sector, r.role, r.start, r.end) for r in rows)
+        roles = tuple(Role(DEPENDENCIES.get(r.country or "", r.country), r.igo, r.sector, r.role, r.start, r.end)
+                      for r in rows)
         actor = KnownActor(name, kind, roles, source)
         for surface in [name, *aliases[(name, kind)]]:
             for key in _keys(surface):
@@ -241,6 +243,7 @@ def _geonames_places(min_population: int = 100_000) -> dict[str, str]:
     for city in gc.get_cities().values():
         pop = int(city.get("population") or 0)
         country = iso3.get(city.get("countrycode", ""))
+        country = DEPENDENCIES.get(country or "", country)
         name = str(city.get("name") or "")
         if pop < min_population or country is None or not name.isascii():
             continue

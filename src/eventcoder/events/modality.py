@@ -25,6 +25,7 @@ from .words import (
     PREPARE_VERBS,
     PREVENT_VERBS,
     PROPOSAL_NOUNS,
+    REPORTING_VERBS,
     SPECULATION_NOUNS,
     VOICED_BY_PROTEST,
     WILLING_ADJ,
@@ -159,7 +160,9 @@ class ModalityReader:
             return event_type, mode, Modality.NEGATED, frame.claimed_by
         if frame.note.startswith("+prepare") and event_type in MATERIAL_CONFLICT:
             return "MOBILIZE", None, stated, frame.claimed_by  # "prepared to resume shelling"
-        future = bool(auxes & FUTURE_AUX) or frame.note.startswith("+intent")
+        # "said Britain would expel ...": in reported speech "would" is the reporter's "will"
+        reported = tok.dep_ == "ccomp" and tok.head.lemma_ in REPORTING_VERBS and "would" in auxes
+        future = bool(auxes & FUTURE_AUX) or frame.note.startswith("+intent") or reported
         if future and modality in {Modality.ASSERTED, Modality.CLAIMED, Modality.INTENDED}:
             # PLOVER codes an announced cooperative act as the promise of it (AGREE), an
             # announced retreat as CONCEDE, an announced use of force as THREATEN; the

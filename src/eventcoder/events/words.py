@@ -112,3 +112,6 @@ JAILING_VERBS = frozenset({"sentence", "jail", "imprison"})
 POPULATION_NOUNS = frozenset({"people", "public", "citizens", "residents", "voters", "pupils", "taxpayers",
                               "pensioners", "patients", "consumers", "households", "families", "parents",
                               "motorists", "customers", "shoppers", "viewers", "population"})
+# Verbs of reporting: "would" in their clause is a future ("announced it would withdraw").
+REPORTING_VERBS = frozenset({"say", "announce", "state", "declare", "tell", "add", "insist", "confirm", "report",
+                             "promise", "pledge", "vow", "warn", "indicate", "signal", "reveal"})
