@@ -457,10 +457,12 @@ class DocActors:
         if ent is None:
             return None
         sector = self.dictionary.sector_of(ent.text)
-        known_org = tok.i == ent.end - 1 and self.knowledge.lookup(ent.text.removeprefix("the ")) is not None
+        bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        # "the Organisation of African Unity": the dictionary knows the name whatever word heads it
+        known_org = (tok.i == ent.end - 1 or tok == ent.root) and self.knowledge.lookup(bare) is not None
         if sector is None and not known_org and (ent.label_ != "ORG" or tok.i != ent.end - 1):
             return None
-        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        text = bare
         known = self.knowledge.lookup(text)
         held = known.role_on(self.day) if known is not None and known.kind in KNOWN_KINDS else None
         if known is not None and held is not None:
@@ -526,9 +528,11 @@ class ActorResolver:
             spans.append(Span(doc, start, end, label=key))
         for span in filter_spans(spans):
             entry = self._entries[span.label_]
-            # "Jordan" inside the person "Michael Jordan" is not the country.
-            if any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                   for e in state.ents):
+            # "Jordan" inside the person "Michael Jordan" is not the country; "Sri Lanka's" that the
+            # tagger swept into a PERSON with what follows is still the country (a possessive).
+            possessive = span.end < len(doc) and doc[span.end].tag_ == "POS"
+            if not possessive and any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
+                                      and len(e) > len(span) for e in state.ents):
                 continue
             if entry.kind == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
                 # "ethnic Hungarians in Romania" are a group of that state's residents, not Albania.
