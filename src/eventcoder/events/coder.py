@@ -170,7 +170,8 @@ class EventCoder:
             # "agreed to withdraw its troops", "promised to free prisoners": an announced retreat is CONCEDE
             inner = next((self.triggers.match(c) for c in tok.children if c.dep_ == "xcomp"), None)
             if inner is not None and (inner.event_type == "CONCEDE" or (
-                    inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire"})):
+                    inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire",
+                                                                     "resign"})):
                 event_type, mode = "CONCEDE", None
             elif inner is not None and inner.event_type in {"ASSAULT", "COERCE", "SANCTION"}:
                 event_type, mode = "THREATEN", None  # "vowed to strike back": an announced use of force
@@ -213,8 +214,8 @@ class EventCoder:
                 kind, kind_mode = "PROTEST", "strike"  # "oil workers extended their strike"
             elif kind == "ASSAULT" and set(src.name.lower().split()) & CROWD_WORDS:
                 kind, kind_mode = "PROTEST", "riot"  # "protesters stormed the residence": a riot
-            elif kind == "RETREAT" and mode in {None, "withdraw"} and tgt is not None and (
-                    tgt.kind == "igo" or set(tgt.name.lower().split()) & BODY_NOUNS):
+            elif (kind == "RETREAT" and (mode == "withdraw" or tok.lemma_ in {"quit", "leave", "exit"})
+                  and tgt is not None and (tgt.kind == "igo" or set(tgt.name.lower().split()) & BODY_NOUNS)):
                 kind, kind_mode = "SANCTION", "withdraw"  # "pulled out of the ICC": leaving a body
             if tgt is not None and (src.canonical == tgt.canonical or src.name == tgt.name):
                 continue
