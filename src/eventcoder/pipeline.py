@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 
 from .actors.dictionary import ActorDictionary
+from .actors.doc_actors import DocActors
 from .actors.knowledge import Knowledge
-from .actors.resolve import ActorResolver, DocActors
+from .actors.resolve import ActorResolver
 from .config import Settings, data_files
 from .datafiles import read_yaml
 from .errors import DataFileError, Reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from ..actors.resolve import DocActors
+from ..actors.doc_actors import DocActors
 from ..records import Actor, Location
 from .lexicon import Pattern
 from .triggers import Triggers

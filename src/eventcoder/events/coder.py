@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from ..actors.resolve import DocActors
+from ..actors.doc_actors import DocActors
 from ..records import Actor, Document, Event, Modality
 from .arguments import (
     Arguments,

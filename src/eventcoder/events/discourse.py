@@ -9,7 +9,7 @@ from itertools import chain
 
 from spacy.tokens import Token
 
-from ..actors.resolve import DocActors
+from ..actors.doc_actors import DocActors
 from ..records import Actor, Event, Mention
 from .lexicon import Pattern
 from .words import (

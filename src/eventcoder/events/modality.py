@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from ..actors.resolve import DocActors
+from ..actors.doc_actors import DocActors
 from ..records import Actor, Modality
 from .arguments import Arguments, _key, _subject
 from .lexicon import Pattern
