@@ -278,3 +278,10 @@ def test_readers_do_not_import_the_coder() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not {m for m in modules if m.endswith(("pipeline", "events.coder")) or m.startswith("spacy")}, path
+
+
+def test_neutral_sourcing_asserts_but_a_states_report_is_its_claim(coder) -> None:
+    (reported,) = events_of(coder, "Congolese rebels shelled the town of Goma on Friday, a UN spokesman said.")
+    assert (reported.event_type, reported.modality) == ("ASSAULT", Modality.ASSERTED)
+    (claimed,) = events_of(coder, "Congolese rebels shelled the town of Goma on Friday, Rwanda said.")
+    assert (claimed.event_type, claimed.modality, claimed.claimed_by.country) == ("ASSAULT", Modality.CLAIMED, "RWA")

@@ -19,6 +19,7 @@ from .words import (
     LIGHT_VERBS,
     MATERIAL_CONFLICT,
     NEG_WORDS,
+    NEUTRAL_SPEAKERS,
     NOMINAL_PATH,
     OBLIGATION,
     PLAN_VERBS,
@@ -83,7 +84,11 @@ class ModalityReader:
                     else:
                         found = actors.actors_for(speaker_tok) if speaker_tok is not None else []
                         speaker = found[0] if found else None
-                    if speaker is not None and modality is Modality.ASSERTED:
+                    trailing = hp.pos == "verb" and head.i > cur.i and head.lemma_ in {"say", "report", "tell"}
+                    if speaker is not None and trailing and _neutral(speaker, speaker_tok):
+                        # "..., a UN spokesman said", "..., residents said": sourcing, not a party's claim
+                        note = note or f"+reported:{hp.name}"
+                    elif speaker is not None and modality is Modality.ASSERTED:
                         modality, claimed_by, note = Modality.CLAIMED, speaker, f"+claimed:{hp.name}"
                 elif hp.frame in {"deny", "fail"} and rel in {"ccomp", "xcomp", "dobj", "pcomp"}:
                     modality, note = Modality.NEGATED, f"+{'denied' if hp.frame == 'deny' else 'failed'}:{hp.name}"
@@ -206,3 +211,11 @@ def _self_report(speaker: Actor, source: Actor) -> bool:
         return True
     return (speaker.key() is not None and speaker.key() == source.key() and speaker.sector in {None, "GOV", "MIL"}
             and source.kind in {"state", "org"})
+
+
+def _neutral(speaker: Actor, speaker_tok: Token | None) -> bool:
+    """A source that reports rather than takes sides: the UN, an NGO, the press, witnesses, police."""
+    if speaker.igo in {"UNO", "NGO"} or speaker.sector in {"JRN"}:
+        return True
+    head = speaker_tok.lower_ if speaker_tok is not None else ""
+    return head in NEUTRAL_SPEAKERS

@@ -115,3 +115,7 @@ POPULATION_NOUNS = frozenset({"people", "public", "citizens", "residents", "vote
 # Verbs of reporting: "would" in their clause is a future ("announced it would withdraw").
 REPORTING_VERBS = frozenset({"say", "announce", "state", "declare", "tell", "add", "insist", "confirm", "report",
                              "promise", "pledge", "vow", "warn", "indicate", "signal", "reveal"})
+# Heads of attributions that report rather than take sides ("..., witnesses said").
+NEUTRAL_SPEAKERS = frozenset({"residents", "witnesses", "police", "officials", "sources", "spokesman", "spokeswoman",
+                              "spokesperson", "agency", "media", "reports", "medics", "doctors", "observers",
+                              "monitors", "correspondents", "journalists", "diplomats", "tallies"})
