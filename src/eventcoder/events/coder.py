@@ -169,7 +169,7 @@ class EventCoder:
         if p.frame == "commit" and event_type == "AGREE":
             # "agreed to withdraw its troops", "promised to free prisoners": an announced retreat is CONCEDE
             inner = next((self.triggers.match(c) for c in tok.children if c.dep_ == "xcomp"), None)
-            if inner is not None and (inner.event_type == "CONCEDE" or (
+            if inner is not None and ((inner.event_type == "CONCEDE" and inner.origin == "hand") or (
                     inner.event_type == "RETREAT" and inner.mode in {"withdraw", "release", "disarm", "ceasefire",
                                                                      "resign"})):
                 event_type, mode = "CONCEDE", None
