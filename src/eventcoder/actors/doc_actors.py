@@ -456,13 +456,12 @@ class DocActors:
         if ent is None:
             return None
         sector = self.dictionary.sector_of(ent.text)
-        bare = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        known = self.knowledge.lookup(text)
         # "the Organisation of African Unity": the dictionary knows the name whatever word heads it
-        known_org = (tok.i == ent.end - 1 or tok == ent.root) and self.knowledge.lookup(bare) is not None
+        known_org = (tok.i == ent.end - 1 or tok == ent.root) and known is not None
         if sector is None and not known_org and (ent.label_ != "ORG" or tok.i != ent.end - 1):
             return None
-        text = bare
-        known = self.knowledge.lookup(text)
         held = known.role_on(self.day) if known is not None and known.kind in KNOWN_KINDS else None
         if known is not None and held is not None:
             return Actor(text, known.name, held.country, held.igo, sector or held.sector, held.role,

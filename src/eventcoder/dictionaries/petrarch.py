@@ -368,8 +368,7 @@ def _read_actor_records(text: str) -> list[tuple[list[str], list[str]]]:
         if phrases and specs:
             records.append((phrases, specs))
             phrases, specs = [], []
-        elif phrases and not specs:
-            pass  # PETRARCH: a record with no code shares the codes that follow
+        # else: a record with no code yet shares the codes that follow (PETRARCH's convention)
         phrases.append(phrase)
         specs += inline
     if phrases and specs:

@@ -73,7 +73,7 @@ class EventCoder:
             events.extend(self._code_sentence(sent, document, actors, events))
         return _fill_home_countries(_infer_host_countries(events, actors), actors)
 
-    # ---- triggers -----------------------------------------------------------------------
+    # ---- sentences ----------------------------------------------------------------------
 
     def _code_sentence(self, sent: Span, document: Document, actors: DocActors, prior: list[Event]
                        ) -> list[Event]:
@@ -100,9 +100,7 @@ class EventCoder:
         return [e for e in found if e.target is not None or (e.event_type, _key(e.source)) not in targeted]
 
 
-
-
-    # ---- arguments ----------------------------------------------------------------------
+    # ---- one trigger's events -------------------------------------------------------------
 
     def _events_for(self, tok: Token, p: Pattern, sent: Span, document: Document,
                     actors: DocActors, earlier: tuple[list[Event], list[Event]]) -> Iterator[Event]:
@@ -252,7 +250,7 @@ class EventCoder:
         sources = actors.actors_for(speaker_tok) if (clauses or blamed) and speaker_tok is not None else []
         if not sources:
             return out
-        frame0 = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
+        frame = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
         accuse = replace(p, event_type="ACCUSE", frame=None)
         for clause in blamed:
             # "Washington said Iran was responsible": the speaker accuses whoever it holds responsible
@@ -261,11 +259,10 @@ class EventCoder:
                 for tgt in actors.actors_for(subj) if subj is not None else []:
                     if src.canonical != tgt.canonical:
                         out.append(self._make(tok, accuse, sent, document, src, tgt, "ACCUSE", "allege",
-                                              frame0.modality, frame0.claimed_by, f"{p.name}+blame" + frame0.note,
+                                              frame.modality, frame.claimed_by, f"{p.name}+blame" + frame.note,
                                               actors))
         demand = replace(p, event_type="REQUEST", frame=None)
         rule = f"{p.name}+must"
-        frame = self.modality._frame(tok, p, actors) or Frame(Modality.ASSERTED, None, "")
         for clause in clauses:
             subj = clause if clause is told else next((s for s in clause.children if s.dep_ in SUBJ), None)
             targets = actors.actors_for(subj) if subj is not None else []
@@ -275,19 +272,6 @@ class EventCoder:
                         out.append(self._make(tok, demand, sent, document, src, tgt, "REQUEST", None,
                                               frame.modality, frame.claimed_by, rule + frame.note, actors))
         return out
-
-
-
-
-
-    # ---- modality -----------------------------------------------------------------------
-
-
-
-
-
-
-
 
     # ---- assembly -----------------------------------------------------------------------
 
@@ -335,59 +319,12 @@ class EventCoder:
         return tuple(sorted(set(found)))
 
 
-
 # ---- helpers ----------------------------------------------------------------------------
-
-
 
 
 def _sentence_offsets(sent: Span) -> tuple[int, int]:
     toks = [t for t in sent if not t.is_space]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _blame(clause: Token) -> bool:
