@@ -2,6 +2,7 @@
 
     EventcoderError
     ├── ConfigError       (E1xx) bad settings or options
+    │   └── UsageError    (E102) a filter or option value outside what it allows (exit 2)
     ├── DataFileError     (E2xx) a packaged or user dictionary/lexicon failed validation
     ├── InputError        (E3xx) an input path or stream cannot be read at all
     ├── FetchError        (E4xx) a URL could not be fetched safely
@@ -42,6 +43,12 @@ class EventcoderError(Exception):
 
 class ConfigError(EventcoderError):
     code = "E101"
+
+
+class UsageError(ConfigError):
+    """A value the user typed is not one the option allows; the message names the allowed ones."""
+
+    code = "E102"
 
 
 class DataFileError(EventcoderError):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Any
 
+from ..codebook import Codebook
 from ..config import Settings, data_files, optional_data_files
 from ..datafiles import Entry, item_lines, read_yaml, validate
 from ..errors import DataFileError
@@ -18,25 +17,6 @@ ROLES = {"dobj", "dative", "pobj", "xcomp_obj", "ccomp_subj", "dobj_poss", "pobj
 DEFAULT_VERB_TARGETS = ("dobj", "dative", "prep:with", "prep:to", "prep:against", "prep:on", "prep:at",
                         "prep:into", "prep:upon", "prep:toward", "prep:towards")
 DEFAULT_NOUN_TARGETS = ("prep:to", "prep:against", "prep:on", "prep:with", "prep:into", "prep:at", "between")
-
-
-@dataclass(frozen=True)
-class Codebook:
-    """What the PLOVER codebook says about types: quad class and valid modes/contexts."""
-
-    quad_class: dict[str, str]
-    modes: dict[str, frozenset[str]]
-    contexts: frozenset[str]
-
-    @classmethod
-    def load(cls) -> Codebook:
-        text = resources.files("eventcoder").joinpath("data", "plover.json").read_text(encoding="utf-8")
-        data = json.loads(text)
-        return cls(
-            quad_class=dict(data["quad_class"]),
-            modes={k: frozenset(v) for k, v in data["modes"].items()},
-            contexts=frozenset(data["contexts"]),
-        )
 
 
 @dataclass(frozen=True)
