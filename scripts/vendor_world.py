@@ -43,10 +43,10 @@ Ring = list[Point]
 def read_source(path: Path) -> tuple[dict[str, Any], str, str]:
     """(TopoJSON, licence text, provenance line) from the npm tarball or the extracted JSON file."""
     if path.suffix == ".json":
-        licence = path.with_name("LICENSE")
-        if not licence.exists():
-            sys.exit(f"{licence} not found: pass the tarball, or keep the package's LICENSE beside the JSON")
-        return json.loads(path.read_text(encoding="utf-8")), licence.read_text(encoding="utf-8"), path.name
+        notice = path.with_name("LICENSE")
+        if not notice.exists():
+            sys.exit(f"{notice} not found: pass the tarball, or keep the package's LICENSE beside the JSON")
+        return json.loads(path.read_text(encoding="utf-8")), notice.read_text(encoding="utf-8"), path.name
     blob = path.read_bytes()
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
         def member(name: str) -> bytes:

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eventcoder.cli import app
-from eventcoder.errors import EXIT_PARTIAL
+from eventcoder.errors import EXIT_NOTHING_READ, EXIT_PARTIAL
 from eventcoder.ingest.fetch import USER_AGENT, Fetcher
 from eventcoder.records import Document, Rejected
 
@@ -120,7 +120,7 @@ def server() -> Iterator[str]:
 def fetcher(**kw: object) -> tuple[Fetcher, list[float]]:
     slept: list[float] = []
     opts: dict[str, object] = {"timeout": 1.0, "deadline": 2.0, "max_bytes": 1_000_000, "retries": 2,
-                               "backoff": 0.01, "sleep": slept.append}
+                               "backoff": 0.01, "sleep": slept.append, "allow_private": True}
     opts.update(kw)
     return Fetcher(**opts), slept  # type: ignore[arg-type]
 
@@ -199,10 +199,24 @@ def test_feed_items_are_fetched_each_with_its_own_status(server: str) -> None:
 
 def test_ingest_of_a_feed_stores_good_items_and_the_failure(server: str, tmp_path: Path) -> None:
     db = tmp_path / "f.duckdb"
-    result = CliRunner().invoke(app, ["ingest", server + "/feed.xml", "--db", str(db)])
+    result = CliRunner().invoke(app, ["ingest", server + "/feed.xml", "--db", str(db), "--allow-private"])
     assert result.exit_code == EXIT_PARTIAL, result.output
     conn = duckdb.connect(str(db), read_only=True)
     rows = dict(conn.execute("SELECT coalesce(url, doc_id), status FROM documents").fetchall())
     conn.close()
     assert rows[server + "/page"] == "ok" and rows[server + "/plain"] == "ok"
     assert rows[server + "/missing"] == "error"
+
+
+def test_private_addresses_are_refused_unless_allowed(server: str, tmp_path: Path) -> None:
+    """A hostile feed must not make the tool read internal services: loopback is refused by default."""
+    f, _ = fetcher(allow_private=False)
+    (rejected,) = list(f.documents(server + "/feed.xml"))
+    assert isinstance(rejected, Rejected) and "private" in rejected.detail and "--allow-private" in rejected.detail
+    for host in ("http://localhost:9/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data",
+                 "http://[::1]:8000/"):
+        (r,) = list(f.documents(host))
+        assert isinstance(r, Rejected) and "private" in r.detail, host
+    db = tmp_path / "p.duckdb"
+    result = CliRunner().invoke(app, ["ingest", server + "/feed.xml", "--db", str(db)])
+    assert result.exit_code == EXIT_NOTHING_READ, result.output

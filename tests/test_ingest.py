@@ -46,8 +46,12 @@ def test_text_html_gzip_folder_and_default_date(tmp_path: Path) -> None:
         + "Ghana condemned Togo over the border incident. " * 10 + "</p></article><footer>Footer</footer></body>"
         "</html>", encoding="utf-8")
     (tmp_path / "ignored.bin").write_bytes(b"\x00\x01")
-    docs = _all([str(tmp_path)], date="2023-05-01")
-    assert all(isinstance(d, Document) for d in docs) and len(docs) == 3
+    results = _all([str(tmp_path)], date="2023-05-01")
+    skipped = [r for r in results if isinstance(r, Rejected)]
+    assert [(r.reason, r.status.value) for r in skipped] == [("unsupported", "skipped")]
+    assert skipped[0].source.endswith("ignored.bin")
+    docs = [d for d in results if isinstance(d, Document)]
+    assert len(docs) == 3
     assert docs[0].title == "Headline here" and all(d.date == "2023-05-01" for d in docs)
     assert "Footer" not in docs[2].text
 

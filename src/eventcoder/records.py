@@ -58,7 +58,7 @@ class Rejected:
 
     @property
     def status(self) -> Status:
-        return Status.SKIPPED if self.reason in {"empty", "duplicate"} else Status.ERROR
+        return Status.SKIPPED if self.reason in {"empty", "duplicate", "unsupported"} else Status.ERROR
 
 
 @dataclass(frozen=True)

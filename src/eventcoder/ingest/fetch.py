@@ -10,6 +10,8 @@ agent; retries with exponential backoff on 429 and 5xx (honouring a short
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +36,35 @@ class _Deadline(Exception):
     pass
 
 
+class _Private(Exception):
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} is a loopback, private or link-local address ({address}); "
+                         "refused unless --allow-private")
+
+
+def private_address(host: str) -> str | None:
+    """The first loopback/private/link-local/reserved address ``host`` names or resolves to, else None.
+
+    A host that does not resolve is left to the request itself to fail.
+    """
+    host = host.strip("[]")
+    try:
+        candidates = [ipaddress.ip_address(host)]
+    except ValueError:
+        if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+            return host
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except (OSError, UnicodeError):
+            return None
+        candidates = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    for ip in candidates:
+        if ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_multicast \
+                or ip.is_unspecified:
+            return str(ip)
+    return None
+
+
 @dataclass(frozen=True)
 class _Retry:
     after: float  # seconds the server asked for (0: none)
@@ -54,6 +85,7 @@ class Fetcher:
     backoff: float = 0.5  # first wait; doubles each retry
     max_retry_after: float = 30.0  # a longer Retry-After is not waited for
     respect_robots: bool = True
+    allow_private: bool = False  # fetch loopback/private/link-local hosts (refused by default: SSRF)
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
@@ -64,8 +96,17 @@ class Fetcher:
             self._client = httpx.Client(
                 timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
                 follow_redirects=True, max_redirects=self.max_redirects,
-                headers={"User-Agent": USER_AGENT}, transport=self.transport)
+                headers={"User-Agent": USER_AGENT}, transport=self.transport,
+                event_hooks={"request": [self._check_host]})
         return self._client
+
+    def _check_host(self, request: httpx.Request) -> None:
+        """Every request, redirects included, is refused when it points inside the network."""
+        if self.allow_private:
+            return
+        address = private_address(request.url.host)
+        if address is not None:
+            raise _Private(request.url.host, address)
 
     def close(self) -> None:
         if self._client is not None:
@@ -123,6 +164,8 @@ class Fetcher:
                 return ctype, b"".join(chunks)
         except _Deadline:
             return Rejected(url, url, Reason.FETCH.value, f"response took longer than {self.deadline:g} s")
+        except _Private as exc:
+            return Rejected(url, url, Reason.FETCH.value, str(exc))
         except httpx.TooManyRedirects:
             return Rejected(url, url, Reason.FETCH.value, f"more than {self.max_redirects} redirects")
         except httpx.TimeoutException:
@@ -151,7 +194,7 @@ class Fetcher:
                     body += chunk
                     if len(body) > MAX_ROBOTS_BYTES:
                         return None
-        except httpx.HTTPError:
+        except (httpx.HTTPError, _Private):
             return None
         parser = RobotFileParser()
         parser.parse(body.decode("utf-8", errors="replace").splitlines())

@@ -72,6 +72,9 @@ def _read_one(item: str, fetch: Fetcher | None, stdin: IO[str] | None, max_chars
                 child = Path(root) / name
                 if _suffix(child) in ALL_SUFFIXES:
                     yield from read_file(child, max_chars)
+                elif not name.startswith("."):  # every visible file gets a status row, skipped or read
+                    yield Rejected(str(child), str(child), Reason.UNSUPPORTED.value,
+                                   f"skipped: not a supported file type ({_suffix(child) or 'no extension'})")
         return
     if not path.exists():
         raise InputError(f"{item}: no such file or folder")
@@ -246,3 +249,27 @@ def _document_from_record(obj: dict[str, Any], where: str) -> Iterator[Result]:
         yield from document_from_text(text, source=source, doc_id=doc_id, **meta)
     else:
         yield from document_from_html(str(html), source=source, doc_id=doc_id, **meta)
+
+
+def count_documents(inputs: Iterable[str]) -> int | None:
+    """How many results reading ``inputs`` will give, for a progress bar's ETA; None when unknown
+    without reading compressed or remote data (stdin, URLs, gzipped JSONL)."""
+    total = 0
+    for item in inputs:
+        if item == "-" or item.startswith(("http://", "https://")):
+            return None
+        path = Path(item)
+        files = ([Path(r) / n for r, _, names in os.walk(path) for n in names if not n.startswith(".")]
+                 if path.is_dir() else [path])
+        for f in files:
+            if _suffix(f) not in JSONL_SUFFIXES:
+                total += 1
+                continue
+            if f.suffix.lower() == ".gz":
+                return None
+            try:
+                with open(f, "rb") as fh:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+            except OSError:
+                total += 1
+    return total

@@ -179,10 +179,10 @@ class Chart(ABC):
 
     title: str
 
-    #: PNG size in inches at the default dpi; subclasses may compute it from their data.
     @property
     @abstractmethod
-    def figsize(self) -> tuple[float, float]: ...
+    def figsize(self) -> tuple[float, float]:
+        """PNG size in inches; pixels are this times ``dpi``."""
 
     @property
     @abstractmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -30,18 +31,18 @@ from ._base import (
 
 QUAD_CLASSES = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 """Stacking order, bottom to top: cooperation under conflict, verbal under material."""
-QUAD_COLOURS = {
+QUAD_COLOURS = MappingProxyType({
     "verbal_coop": "#6baed6",        # light blue
     "material_coop": "#31a354",      # green
     "verbal_conflict": "#fd8d3c",    # orange
     "material_conflict": "#d62728",  # red
-}
-QUAD_LABELS = {
+})
+QUAD_LABELS = MappingProxyType({
     "verbal_coop": "Verbal cooperation",
     "material_coop": "Material cooperation",
     "verbal_conflict": "Verbal conflict",
     "material_conflict": "Material conflict",
-}
+})
 MAX_MONTHS = 600
 """Fifty years: a wider span is almost surely a bad date, and would draw thousands of empty bars."""
 BAR_COLOUR = "#4c78a8"

@@ -47,7 +47,7 @@ several other another such no all both each every of for to from with by in on a
 and-or has have had is are was were be been being do does did will would can could may might must
 shall should includes include including included wants want wanted needs need needed seeks seek
 sought asked ask asks requested request requests received receive receives get got gets which who
-whom whose what what's""".split())
+whom whose what what's""".split())  # noqa: SIM905
 
 
 def _forms(word: str) -> set[str]:

@@ -161,7 +161,7 @@ def actor_profile(store: Store, key: str) -> ActorProfile | None:
         f"SELECT 'target', event_id, doc_id, event_date, event_date_end, doc_published, target_id, target_name, "
         f"target_text, target_country, target_sector, target_role, target_kind FROM {other}) "
         "WHERE id = ? OR lower(name) = lower(?)")
-    row = store.conn.execute(sql, params + params + [key, key]).fetchone()
+    row = store.one(sql, params + params + [key, key])
     if row is None or not row[9]:
         return None
     return ActorProfile(row[0], sorted(row[1] or []), sorted(row[2] or []), sorted(row[3] or []),
@@ -172,12 +172,12 @@ def actor_profile(store: Store, key: str) -> ActorProfile | None:
 def overview(store: Store, query: EventQuery | None = None) -> dict[str, Any]:
     """Headline counts for the dashboard: events, documents, actors, date range, by quad class."""
     source, params = filtered(query or EventQuery())
-    row = store.conn.execute(
+    row = store.one(
         f"SELECT count(*), count(DISTINCT doc_id), min(event_date)::VARCHAR, max(event_date_end)::VARCHAR, "
-        f"count(*) FILTER (WHERE modality = 'claimed') FROM {source}", params).fetchone()
-    docs = store.conn.execute("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status").fetchall()
+        f"count(*) FILTER (WHERE modality = 'claimed') FROM {source}", params)
+    docs = store.arrow("SELECT status, count(*) AS n FROM documents GROUP BY status ORDER BY status").to_pylist()
     quads = _run(store, query, "quad_class, count(*)::BIGINT AS n", "GROUP BY ALL ORDER BY quad_class").to_pylist()
     assert row is not None
     return {"events": int(row[0]), "documents_with_events": int(row[1]), "first_date": row[2], "last_date": row[3],
-            "claimed": int(row[4]), "documents_by_status": {s: int(n) for s, n in docs},
+            "claimed": int(row[4]), "documents_by_status": {d["status"]: int(d["n"]) for d in docs},
             "by_quad_class": {r["quad_class"]: r["n"] for r in quads}}

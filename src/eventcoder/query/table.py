@@ -110,10 +110,10 @@ def events_table(store: Store, query: EventQuery | None = None, limit: int | Non
 
 def count(store: Store, query: EventQuery | None = None) -> int:
     source, params = filtered(query or EventQuery())
-    row = store.conn.execute(f"SELECT count(*) FROM {source}", params).fetchone()
+    row = store.one(f"SELECT count(*) FROM {source}", params)
     return int(row[0]) if row else 0
 
 
 def arrow(store: Store, sql: str, params: Sequence[Any] = ()) -> pa.Table:
     """Run a parameterised query straight into Arrow (no Python rows in between)."""
-    return store.conn.sql(sql, params=list(params)).to_arrow_table()
+    return store.arrow(sql, params)

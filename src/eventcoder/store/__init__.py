@@ -1,5 +1,5 @@
-"""Embedded DuckDB storage; the only package that imports duckdb."""
+"""Embedded DuckDB storage; the only package that opens a database."""
 
-from .store import EventFilter, IngestSummary, Store, event_row_to_dict, ingest_results, write_parquet
+from .store import IngestSummary, Store, ingest_results
 
-__all__ = ["EventFilter", "IngestSummary", "Store", "event_row_to_dict", "ingest_results", "write_parquet"]
+__all__ = ["IngestSummary", "Store", "ingest_results"]

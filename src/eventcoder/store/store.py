@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from ..errors import StoreError
 from ..records import Actor, CodedDocument, Event, Rejected
@@ -86,59 +87,6 @@ def _actor_cols(a: Actor | None) -> list[Any]:
     if a is None:
         return [None] * 7
     return [a.name, a.canonical, a.country, a.igo, a.sector, a.role, a.kind]
-
-
-def _actor_obj(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    if row.get(f"{prefix}_canonical") is None:
-        return None
-    return {k: row[f"{prefix}_{k}"] for k in ("name", "canonical", "country", "igo", "sector", "role", "kind")}
-
-
-def event_row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row in the contract's event shape (what `Event.to_dict` gives)."""
-    return {
-        "id": row["id"], "doc_id": row["doc_id"], "event_type": row["event_type"], "mode": row["mode"],
-        "context": json.loads(row["context"] or "[]"), "quad_class": row["quad_class"],
-        "source": _actor_obj(row, "source"), "target": _actor_obj(row, "target"),
-        "modality": row["modality"], "claimed_by": json.loads(row["claimed_by"]) if row["claimed_by"] else None,
-        "date": row["date"], "date_precision": row["date_precision"],
-        "location": json.loads(row["location"]) if row["location"] else None,
-        "sentence": row["sentence"], "start": row["start_char"], "end": row["end_char"],
-        "trigger": row["trigger"], "confidence": row["confidence"], "rule": row["rule"],
-        "coder_version": row["coder_version"],
-    }
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    event_type: str | None = None
-    country: str | None = None  # source or target
-    source: str | None = None
-    target: str | None = None
-    modality: str | None = None
-    doc_id: str | None = None
-    since: str | None = None
-    until: str | None = None
-    coder_version: str | None = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses, params = [], []
-        for col, value in (("event_type", self.event_type), ("source_country", self.source),
-                           ("target_country", self.target), ("modality", self.modality),
-                           ("doc_id", self.doc_id), ("coder_version", self.coder_version)):
-            if value is not None:
-                clauses.append(f"{col} = ?")
-                params.append(value)
-        if self.country is not None:
-            clauses.append("(source_country = ? OR target_country = ?)")
-            params += [self.country, self.country]
-        if self.since is not None:
-            clauses.append("date >= ?")
-            params.append(self.since)
-        if self.until is not None:
-            clauses.append("date <= ?")
-            params.append(self.until)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class Store:
@@ -275,14 +223,21 @@ class Store:
         names = [c[0] for c in cur.description or []]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    def events(self, flt: EventFilter | None = None, limit: int | None = None, offset: int = 0
-               ) -> list[dict[str, Any]]:
-        where, params = (flt or EventFilter()).where()
-        sql = f"SELECT {EVENT_COLUMNS} FROM events{where} ORDER BY doc_id, start_char, id"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [event_row_to_dict(r) for r in self._rows(sql, params)]
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """A parameterised read straight into Arrow, on its own cursor (never blocked by an
+        unfinished result of another read on this connection)."""
+        cur = self.conn.cursor()
+        try:
+            return cur.sql(sql, params=list(params)).to_arrow_table()
+        finally:
+            cur.close()
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        cur = self.conn.cursor()
+        try:
+            return cur.execute(sql, list(params)).fetchone()
+        finally:
+            cur.close()
 
     def actors(self, doc_id: str | None = None, limit: int | None = None, offset: int = 0
                ) -> list[dict[str, Any]]:
@@ -303,7 +258,6 @@ class Store:
         if not rows:
             return None
         doc = rows[0]
-        doc["events"] = self.events(EventFilter(doc_id=doc_id))
         doc["actors"] = self.actors(doc_id=doc_id)
         return doc
 
@@ -320,32 +274,3 @@ class Store:
             row = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are constants
             out[table] = int(row[0]) if row else 0
         return out
-
-
-def write_parquet(rows: list[dict[str, Any]], path: str | Path) -> None:
-    """Write event dicts to Parquet through an in-memory DuckDB (no pyarrow needed)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(suffix=".jsonl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        conn = duckdb.connect(":memory:")
-        try:
-            if rows:
-                conn.execute(f"COPY (SELECT * FROM read_json_auto('{_sql_path(tmp)}', format='newline_delimited')) "
-                             f"TO '{_sql_path(str(path))}' (FORMAT parquet)")
-            else:
-                conn.execute(f"COPY (SELECT NULL::VARCHAR AS id WHERE false) TO '{_sql_path(str(path))}' "
-                             "(FORMAT parquet)")
-        finally:
-            conn.close()
-    finally:
-        os.unlink(tmp)
-
-
-def _sql_path(p: str) -> str:
-    # COPY takes no bound parameters for file names; quote the literal safely.
-    return p.replace("'", "''")

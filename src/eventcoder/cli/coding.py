@@ -1,0 +1,161 @@
+"""Commands that read documents: code (no storing), ingest (into DuckDB) and bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .. import errors
+from ..config import Settings
+from ..records import CodedDocument, Rejected
+from .common import DEFAULT_DB, DbOption, OutputOption, ProgressOption, app, check_output, err, handled, out, progress
+
+Inputs = Annotated[list[str], typer.Argument(
+    help="Files (.txt, .html, .jsonl, .gz), folders, '-' for JSONL on stdin, or http(s) URLs.")]
+DateOption = Annotated[str | None, typer.Option(
+    "--date", help="Publication date (YYYY-MM-DD) for documents that have none.")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=256, help="Parse in this many processes.")]
+RobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Fetch URLs even where robots.txt forbids.")]
+PrivateOption = Annotated[bool, typer.Option(
+    "--allow-private", help="Let URLs (and feed items) point at loopback, private or link-local addresses.")]
+
+
+def _check_date(date: str | None) -> None:
+    if date is not None:
+        from ..query.filters import parse_date
+
+        parse_date("--date", date)
+
+
+def _results(inputs: list[str], date: str | None, settings: Settings, workers: int = 1,
+             ignore_robots: bool = False, allow_private: bool = False) -> Iterator[CodedDocument | Rejected]:
+    from ..ingest.fetch import Fetcher
+    from ..ingest.files import read_inputs
+    from ..pipeline import default_coder
+
+    fetcher = Fetcher(respect_robots=not ignore_robots, allow_private=allow_private)
+    coder = default_coder(settings)
+    docs = read_inputs(inputs, date=date, fetch=fetcher.documents, max_doc_chars=settings.max_doc_chars)
+    try:
+        yield from coder.code_documents(docs, workers=workers)
+    finally:
+        fetcher.close()
+
+
+def _estimate(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when counting is cheap (for the ETA); else None."""
+    from ..ingest.files import count_documents
+
+    return count_documents(inputs)
+
+
+def _report(rejected: list[Rejected], total: int) -> int:
+    for r in rejected[:50]:
+        err.print(f"[yellow]{r.status.value}[/yellow] {r.doc_id}: {r.reason}: {r.detail}", highlight=False)
+    if len(rejected) > 50:
+        err.print(f"... and {len(rejected) - 50} more (see `eventcoder documents --status error`)")
+    if total == 0:
+        err.print("[red]no documents[/red] in the inputs")
+        return errors.EXIT_NOTHING_READ
+    if len(rejected) == total:
+        return errors.EXIT_NOTHING_READ
+    return errors.EXIT_PARTIAL if rejected else errors.EXIT_OK
+
+
+@app.command()
+@handled
+def code(
+    inputs: Inputs,
+    output: OutputOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, json, csv, parquet, plover, acled or gdelt.")]
+    = "jsonl",
+    date: DateOption = None,
+    workers: WorkersOption = 1,
+    ignore_robots: RobotsOption = False,
+    allow_private: PrivateOption = False,
+    show_progress: ProgressOption = None,
+) -> None:
+    """Code documents without storing them; write events in the export schema."""
+    from ..export import FORMATS, Writer
+    from ..query.coded import export_tables
+    from ..store.store import IngestSummary
+    from .common import choose
+
+    fmt = choose("--format", fmt, FORMATS)
+    check_output(output)
+    _check_date(date)
+    settings = Settings.from_env()
+    summary = IngestSummary()
+    results = progress(_results(inputs, date, settings, workers, ignore_robots, allow_private), "coding",
+                       _estimate(inputs), show_progress)
+    with Writer(fmt, path=output, stream=None if output else sys.stdout) as writer:
+        for table in export_tables(results, summary):
+            writer.write(table)
+    if output is not None:
+        err.print(f"{writer.count:,} events from {summary.ok + summary.unchanged:,} documents -> {output}",
+                  highlight=False)
+    raise typer.Exit(_report(summary.rejected, summary.documents))
+
+
+@app.command()
+@handled
+def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None, workers: WorkersOption = 1,
+           ignore_robots: RobotsOption = False, allow_private: PrivateOption = False,
+           show_progress: ProgressOption = None) -> None:
+    """Code documents and store documents, actors and events in DuckDB (idempotent)."""
+    from ..store import ingest_results
+
+    check_output(db)
+    _check_date(date)
+    settings = Settings.from_env()
+    summary = ingest_results(db, progress(_results(inputs, date, settings, workers, ignore_robots, allow_private),
+                                          "ingesting", _estimate(inputs), show_progress))
+    table = Table(title=f"ingest into {db}", show_header=True)
+    for col in ("documents", "stored", "unchanged", "skipped", "errors", "events"):
+        table.add_column(col, justify="right")
+    table.add_row(*(f"{v:,}" for v in (summary.documents, summary.ok, summary.unchanged, summary.skipped,
+                                        summary.errors, summary.events)))
+    err.print(table)
+    if summary.reasons:
+        err.print("reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reasons.items())))
+    raise typer.Exit(_report(summary.rejected, summary.documents))
+
+
+@app.command()
+@handled
+def bench(
+    inputs: Annotated[list[str] | None, typer.Argument(help="Documents to time (default: the bundled examples).")]
+    = None,
+    limit: Annotated[int, typer.Option(min=1, help="Use at most this many documents.")] = 500,
+    workers: WorkersOption = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Time coding against bare spaCy on the same texts; report docs/s, the ratio and peak memory."""
+    from itertools import islice
+
+    from ..bench import run_bench
+    from ..ingest.files import read_inputs
+    from ..records import Document
+
+    paths = inputs or [str(Path(__file__).resolve().parents[3] / "examples" / "articles")]
+    docs = [d for d in islice(read_inputs(paths), limit * 2) if isinstance(d, Document)][:limit]
+    if not docs:
+        err.print("[red]error[/red] no readable document to time")
+        raise typer.Exit(errors.EXIT_NOTHING_READ)
+    result = run_bench(docs, workers=workers)
+    data = result.to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    out.print(f"{data['documents']:,} documents, {data['characters']:,} characters, {data['events']:,} events, "
+              f"{workers} worker(s)", highlight=False)
+    out.print(f"bare spaCy : {data['baseline_seconds']:.2f} s ({data['baseline_docs_per_second']} docs/s)",
+              highlight=False)
+    out.print(f"eventcoder : {data['coder_seconds']:.2f} s ({data['coder_docs_per_second']} docs/s), "
+              f"{data['ratio']:.2f} x bare spaCy; peak memory {data['peak_rss_mb']:.0f} MB", highlight=False)
