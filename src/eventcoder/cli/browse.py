@@ -280,7 +280,7 @@ def arms(
     country: CountryOpt = None, modality: ModalityOpt = None, since: SinceOpt = None, until: UntilOpt = None,
 ) -> None:
     """The arms-transfer register: supplier, recipient, system as written, status, date, evidence."""
-    from ..query.arms import register
+    from ..query.transfers import register
 
     q = _query(country=country, modality=modality, since=since, until=until)
     with _store(db) as store:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..store import Store
-from . import arms as _arms
+from . import transfers as _arms
 from . import summaries
 from .filters import EventQuery
 from .table import count, events_table

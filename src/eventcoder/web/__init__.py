@@ -1,0 +1,1 @@
+"""The dashboard: HTML pages and their JSON twins over a read-only view of the store."""
