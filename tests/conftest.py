@@ -36,3 +36,58 @@ def events_of(coder: Coder, text: str, date: str | None = None) -> list:
 
     result = coder.code_document(make_document(text, date=date))
     return list(getattr(result, "events", ()))
+
+
+# ---- stored corpora for the query, export and web tests ------------------------------------
+
+HOSTILE_TITLE = '<script>alert("title")</script>'
+HOSTILE_DOC = {
+    "id": "hostile-1", "date": "2024-06-02", "title": HOSTILE_TITLE,
+    "url": "javascript:alert(1)", "author": "\"><img src=x onerror=alert('author')>", "source": "<b>Outlet</b>",
+    "text": "Syria accused Turkey of shelling villages near <script>alert('text')</script> the border. "
+            "Russia delivered <img src=x onerror=alert(2)> drones to Syria in May.",
+}
+# Our own sentences: a small corpus with dated, claimed and arms events between known states.
+OWN_DOCS = [
+    {"id": "own-1", "date": "2023-09-20", "title": "Talks in Ankara",
+     "text": "Greek Prime Minister Kyriakos Mitsotakis met Turkish President Recep Tayyip Erdogan in Ankara "
+             "on Tuesday. Greece and Turkey agreed to reopen a hotline between their armies."},
+    {"id": "own-2", "date": "2023-10-04", "title": "Arms request",
+     "text": "Ukraine asked Germany for more Taurus cruise missiles. Germany delivered two Patriot air defence "
+             "systems to Ukraine in August. Berlin refused to supply Kyiv with fighter jets."},
+    {"id": "own-3", "date": "2023-11-12", "title": "Claims over a strike",
+     "text": "Iran says Azerbaijan helped Israel. Azerbaijan denied the claim on Sunday."},
+]
+
+
+def _write_jsonl(path: Path, docs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def build_db(coder: Coder, path: Path, docs: list[dict], extra_inputs: list[str] = ()) -> Path:
+    """A real DuckDB file built by the real ingest path (reader -> coder -> store)."""
+    from eventcoder.ingest.files import read_inputs
+    from eventcoder.store import ingest_results
+
+    src = _write_jsonl(path.with_suffix(".jsonl"), docs)
+    ingest_results(path, coder.code_documents(read_inputs([str(src), *extra_inputs])))
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_db(coder: Coder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Examples, our own sentences and a hostile document (plus the seed when ../shared is here)."""
+    extra = [str(EXAMPLES / "articles")]
+    seed = SHARED / "acceptance" / "seed" / "input.jsonl"
+    if seed.exists():
+        extra.append(str(seed))
+    return build_db(coder, tmp_path_factory.mktemp("corpus") / "corpus.duckdb", [*OWN_DOCS, HOSTILE_DOC], extra)
+
+
+@pytest.fixture(scope="session")
+def second_db(coder: Coder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A different corpus (no claims, no locations) whose exports must still concatenate with the first."""
+    docs = [{"id": "b-1", "text": "Chile praised Peru for the fisheries deal."},
+            {"id": "b-2", "date": "2022-01-05", "text": "Kenya and Uganda held talks in Nairobi."}]
+    return build_db(coder, tmp_path_factory.mktemp("second") / "second.duckdb", docs)

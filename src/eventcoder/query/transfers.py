@@ -127,7 +127,7 @@ class ArmsLexicon:
         return _STOP | frozenset(self.status_by_form)
 
 
-_TAIL_WORDS = r"systems?|batter(?:y|ies)|units?|complex(?:es)?"
+_TAIL_WORDS = r"systems?|batter(?:y|ies)|units?|complex(?:es)?|shells?|rounds|launchers?"
 _TOKEN = re.compile(r"[\w][\w'’.-]*|,|\S")
 
 
