@@ -91,3 +91,41 @@ def second_db(coder: Coder, tmp_path_factory: pytest.TempPathFactory) -> Path:
     docs = [{"id": "b-1", "text": "Chile praised Peru for the fisheries deal."},
             {"id": "b-2", "date": "2022-01-05", "text": "Kenya and Uganda held talks in Nairobi."}]
     return build_db(coder, tmp_path_factory.mktemp("second") / "second.duckdb", docs)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def live_server(corpus_db: Path, tmp_path: Path):
+    """`eventcoder serve` in its own process on a free port, on a copy of the corpus database."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    db = tmp_path / "live.duckdb"
+    shutil.copy(corpus_db, db)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "eventcoder.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/overview", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("server did not start: " + (proc.stdout.read() if proc.stdout else "")) from None
+            time.sleep(0.2)
+    yield base, db, port
+    proc.terminate()
+    proc.wait(timeout=10)

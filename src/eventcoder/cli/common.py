@@ -48,7 +48,7 @@ def _root(version: Annotated[bool, typer.Option("--version", "-V", callback=_ver
     """Turn political and defence news into verifiable PLOVER event data."""
 
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line: no wrapping at 80 columns
 out = Console(width=None if sys.stdout.isatty() else 160)
 
 DEFAULT_DB = Path("eventcoder.duckdb")
