@@ -124,6 +124,10 @@ def create_app(db: str | Path, wait: float = 15.0) -> FastAPI:
     def qs(filters: Filters, **extra: Any) -> str:
         return urlencode({**filters.raw, **{k: v for k, v in extra.items() if v is not None}})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     # ---- overview ------------------------------------------------------------------------
 
     def overview_data(filters: Filters) -> dict[str, Any]:
