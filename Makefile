@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= eventcoder.duckdb
 
-.PHONY: demo test install lint eval clean
+.PHONY: demo serve test install lint eval clean
 
 $(BIN)/eventcoder: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(BIN)/eventcoder
 demo: install
 	$(BIN)/eventcoder ingest examples/articles --db $(DB)
 	$(BIN)/eventcoder events --db $(DB) --format table --limit 40
+
+## Open the dashboard on the demo database (http://127.0.0.1:8000/).
+serve: install
+	$(BIN)/eventcoder serve --db $(DB)
 
 ## Run the test suite (what CI runs).
 test: install

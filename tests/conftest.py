@@ -57,6 +57,8 @@ OWN_DOCS = [
              "systems to Ukraine in August. Berlin refused to supply Kyiv with fighter jets."},
     {"id": "own-3", "date": "2023-11-12", "title": "Claims over a strike",
      "text": "Iran says Azerbaijan helped Israel. Azerbaijan denied the claim on Sunday."},
+    {"id": "own-4", "date": "2023-12-08", "title": "Deals",
+     "text": "Chile and Argentina signed a trade agreement last week. Peru condemned Bolivia in 2019."},
 ]
 
 

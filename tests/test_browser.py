@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromiu
 def _late_articles(folder: Path) -> Path:
     """Our own articles for an ingest that runs while the browser reads the same database."""
     folder.mkdir()
-    lines = [json.dumps({"id": f"late-{i}", "date": "2024-07-0{}".format(i % 9 + 1),
+    lines = [json.dumps({"id": f"late-{i}", "date": f"2024-07-0{i % 9 + 1}",
                          "text": f"Norway praised Sweden for the fisheries deal number {i}. "
                                  f"Chile and Peru held talks in Lima on day {i}."}) for i in range(120)]
     (folder / "late.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -85,7 +85,7 @@ def test_dates_are_real_dates_with_their_precision(corpus_db: Path) -> None:
     with Store.open(corpus_db, read_only=True) as store:
         rows = events_table(store).to_pylist()
         store.conn.execute("SELECT 1")  # the store is still usable after an Arrow read
-    assert rows
+    assert {r["date_precision"] for r in rows} >= {"day", "week", "month", "year"}
     for r in rows:
         start, end, precision = r["event_date"], r["event_date_end"], r["date_precision"]
         if precision == "unknown":
@@ -93,9 +93,10 @@ def test_dates_are_real_dates_with_their_precision(corpus_db: Path) -> None:
             continue
         assert isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end
         span = (end - start).days
-        assert {"day": span == 0, "month": 27 <= span <= 30, "year": span in {364, 365}}[precision]
-        assert nested(r)["date"] == {"day": start.isoformat(), "month": start.isoformat()[:7],
-                                     "year": start.isoformat()[:4]}[precision]
+        assert {"day": span == 0, "week": span == 6 and start.weekday() == 0, "month": 27 <= span <= 30,
+                "year": span in {364, 365}}[precision]
+        assert nested(r)["date"] == {"day": start.isoformat(), "week": start.isoformat(),
+                                     "month": start.isoformat()[:7], "year": start.isoformat()[:4]}[precision]
 
 
 def test_resolved_actors_roles_and_documents_travel_with_each_event(corpus_db: Path) -> None:

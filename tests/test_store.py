@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventcoder.pipeline import make_document
-from eventcoder.records import Rejected
 import pytest
 
 from eventcoder.errors import UsageError
+from eventcoder.pipeline import make_document
 from eventcoder.query.filters import EventQuery
 from eventcoder.query.table import events_table
+from eventcoder.records import Rejected
 from eventcoder.store import Store
 
 TEXTS = {

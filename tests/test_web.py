@@ -68,7 +68,7 @@ def test_seed_events_and_arms_register(client: TestClient, shared: Path) -> None
 
 def test_hostile_document_text_never_appears_unescaped(client: TestClient) -> None:
     pages = _pages(client)
-    assert any("/documents/hostile-1" == p for p in pages)
+    assert any(p == "/documents/hostile-1" for p in pages)
     for page in pages:
         r = client.get(page)
         assert r.status_code == 200, page

@@ -138,7 +138,7 @@ def acled(row: dict[str, Any]) -> dict[str, Any]:
     d = row["event_date"]
     return {
         "event_id_cnty": row["event_id"], "event_date": _iso(d), "year": d.year if d else None,
-        "time_precision": {"day": 1, "month": 3, "year": 3}.get(row["date_precision"]),
+        "time_precision": {"day": 1, "week": 2, "month": 3, "year": 3}.get(row["date_precision"]),
         "event_type": event_type, "sub_event_type": sub,
         "actor1": row["source_name"], "assoc_actor_1": _assoc(row, "source"),
         "actor2": row["target_name"], "assoc_actor_2": _assoc(row, "target"),

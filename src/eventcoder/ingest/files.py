@@ -268,8 +268,15 @@ def count_documents(inputs: Iterable[str]) -> int | None:
             if f.suffix.lower() == ".gz":
                 return None
             try:
-                with open(f, "rb") as fh:
-                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+                total += _count_lines(f)
             except OSError:
                 total += 1
     return total
+
+
+def _count_lines(path: Path) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n

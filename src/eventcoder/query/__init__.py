@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from ..store import Store
-from . import transfers as _arms
 from . import summaries
+from . import transfers as _arms
 from .filters import EventQuery
 from .table import count, events_table
 

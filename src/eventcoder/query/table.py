@@ -64,8 +64,9 @@ def _quad_code() -> str:
 
 def _select() -> str:
     start = _PERIOD_START.format(c="e.date")
-    end = (f"CASE length(e.date) WHEN 10 THEN {start} WHEN 7 THEN last_day({start}) "
-           f"WHEN 4 THEN try_cast(e.date || '-12-31' AS DATE) END")
+    end = (f"CASE WHEN e.date_precision = 'week' THEN {start} + 6 WHEN length(e.date) = 10 THEN {start} "
+           f"WHEN length(e.date) = 7 THEN last_day({start}) "
+           f"WHEN length(e.date) = 4 THEN try_cast(e.date || '-12-31' AS DATE) END")
     outlet = ("CASE WHEN d.url IS NOT NULL THEN regexp_replace(regexp_extract(d.url, '^[a-zA-Z]+://([^/:?#]+)', 1), "
               "'^www\\.', '') WHEN d.source IS NULL OR regexp_matches(d.source, '[/\\\\]|:[0-9]+$|^-$|^stdin') "
               "THEN NULL ELSE d.source END")

@@ -31,8 +31,8 @@ from ..config import CODER_VERSION
 from ..errors import StoreError, UsageError
 from ..export import Writer
 from ..export.formats import nested
-from ..query import transfers as arms_q
 from ..query import summaries
+from ..query import transfers as arms_q
 from ..query.filters import EventQuery
 from ..query.table import count, events_table
 from ..store import Store
