@@ -68,6 +68,13 @@ def test_filters_select_what_they_say(corpus_db: Path) -> None:
         assert len(page1) == 3 and not set(page1) & set(page2)
 
 
+def test_a_state_has_one_id_whatever_names_it(corpus_db: Path) -> None:
+    """"Baku said" and "Azerbaijan said" are the same actor: one id, one row in the top actors."""
+    tops = query.top_actors(corpus_db, limit=500)
+    states = tops[tops["kind"] == "state"]
+    assert states["id"].str.fullmatch(r"[A-Z]{3}").all() and states["id"].is_unique
+
+
 def test_summaries_agree_with_the_rows(corpus_db: Path) -> None:
     with Store.open(corpus_db, read_only=True) as s:
         rows = events_table(s).to_pylist()

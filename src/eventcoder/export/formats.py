@@ -128,7 +128,7 @@ def _country_name(code: str | None) -> str | None:
 
 def _assoc(row: dict[str, Any], prefix: str) -> str | None:
     """The state or organisation an actor acts for, when the actor is not that state itself."""
-    if row.get(f"{prefix}_kind") == "state" and not row.get(f"{prefix}_role"):
+    if row.get(f"{prefix}_kind") == "state":
         return None
     return _country_name(row.get(f"{prefix}_country")) or row.get(f"{prefix}_igo")
 

@@ -26,10 +26,11 @@ _PERIOD_START = """CASE length({c})
 _SLUG = "trim(regexp_replace(strip_accents(lower({c})), '[^a-z0-9]+', '-', 'g'), '-')"
 
 
-def _actor_id(code: str, canonical: str, kind: str, role: str) -> str:
-    """A readable id: the state's code for a state itself, else code:slug-of-name."""
+def _actor_id(code: str, canonical: str, kind: str) -> str:
+    """A readable id: the state's code for a state itself (also "Baku" acting for Azerbaijan),
+    else code:slug-of-name."""
     return (f"CASE WHEN {canonical} IS NULL THEN NULL "
-            f"WHEN {kind} = 'state' AND {role} IS NULL AND {code} IS NOT NULL THEN {code} "
+            f"WHEN {kind} = 'state' AND {code} IS NOT NULL THEN {code} "
             f"ELSE coalesce({code}, 'UNK') || ':' || {_SLUG.format(c=canonical)} END")
 
 
@@ -39,7 +40,7 @@ def _stored_actor(prefix: str) -> list[str]:
     return [
         f"{cols['name']} AS {prefix}_text",
         f"{cols['canonical']} AS {prefix}_name",
-        f"{_actor_id(code, cols['canonical'], cols['kind'], cols['role'])} AS {prefix}_id",
+        f"{_actor_id(code, cols['canonical'], cols['kind'])} AS {prefix}_id",
         *(f"{cols[f]} AS {prefix}_{f}" for f in ("country", "igo", "sector", "role", "kind")),
     ]
 
@@ -52,7 +53,7 @@ def _claimant() -> list[str]:
     return [
         f"{j('name')} AS claimant_text",
         f"{j('canonical')} AS claimant_name",
-        f"{_actor_id(code, j('canonical'), j('kind'), j('role'))} AS claimant_id",
+        f"{_actor_id(code, j('canonical'), j('kind'))} AS claimant_id",
         *(f"{j(f)} AS claimant_{f}" for f in ("country", "igo", "sector", "role", "kind")),
     ]
 
