@@ -52,9 +52,10 @@ def _peak_rss_mb() -> float:
 def run_bench(documents: Sequence[Document], workers: int = 1, batch_size: int = 16) -> BenchResult:
     import spacy
 
-    from .pipeline import Coder
+    from .config import Settings
+    from .pipeline import default_coder
 
-    coder = Coder.load()
+    coder = default_coder(Settings.from_env())  # forked workers inherit it instead of loading their own
     texts = [d.text for d in documents]
     bare = spacy.load(coder.settings.spacy_model)
     for _ in bare.pipe(texts[:2]):

@@ -64,9 +64,15 @@ class Coder:
                        ) -> Iterator[CodedDocument | Rejected]:
         """Code a stream of documents; rejects pass through, oversized ones are rejected here.
 
-        ``workers`` > 1 parses in that many processes (spaCy's ``n_process``); results keep
-        the input order and are identical to a single-process run.
+        ``workers`` > 1 runs the whole coding path in that many processes
+        (`runner.processes`); results keep the input order and equal a single-process run.
         """
+        if workers > 1:
+            from .runner.processes import code_in_processes
+
+            yield from code_in_processes(self.settings, documents, workers)
+            return
+
         def texts() -> Iterator[tuple[str, Document | Rejected]]:
             for d in documents:
                 if isinstance(d, Rejected):
@@ -78,7 +84,7 @@ class Coder:
                 else:
                     yield d.text, d
 
-        for spacy_doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=workers):
+        for spacy_doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
             if isinstance(item, Rejected):
                 yield item
                 continue

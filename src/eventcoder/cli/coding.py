@@ -20,7 +20,7 @@ Inputs = Annotated[list[str], typer.Argument(
     help="Files (.txt, .html, .jsonl, .gz), folders, '-' for JSONL on stdin, or http(s) URLs.")]
 DateOption = Annotated[str | None, typer.Option(
     "--date", help="Publication date (YYYY-MM-DD) for documents that have none.")]
-WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=256, help="Parse in this many processes.")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=256, help="Code in this many processes (whole path: parse, actors, events).")]
 RobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Fetch URLs even where robots.txt forbids.")]
 PrivateOption = Annotated[bool, typer.Option(
     "--allow-private", help="Let URLs (and feed items) point at loopback, private or link-local addresses.")]
