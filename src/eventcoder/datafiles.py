@@ -17,8 +17,11 @@ from .errors import DataFileError
 _FastLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a mapping with the same key twice (YAML itself keeps the last)."""
+class _UniqueKeyLoader(_FastLoader):
+    """A YAML loader that refuses a mapping with the same key twice (YAML itself keeps the last).
+
+    libyaml parses (when installed, as the pinned PyYAML wheels ship it); the duplicate-key
+    check runs in the constructor, so it holds either way."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -48,7 +51,7 @@ def read_yaml(name: str, text: str, *, fast: bool = False) -> Any:
 
 def item_lines(text: str, *, fast: bool = False) -> list[int]:
     """The line of each top-level list item (1-based), for error messages."""
-    node = yaml.compose(text, Loader=_FastLoader if fast else yaml.SafeLoader)
+    node = yaml.compose(text, Loader=_FastLoader)
     if not isinstance(node, yaml.SequenceNode):
         return []
     return [item.start_mark.line + 1 for item in node.value]

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from .. import errors
 from ..config import Settings
+from ..errors import UsageError
 from ..records import CodedDocument, Rejected
 from .common import DEFAULT_DB, DbOption, OutputOption, ProgressOption, app, check_output, err, handled, out, progress
 
@@ -20,7 +21,8 @@ Inputs = Annotated[list[str], typer.Argument(
     help="Files (.txt, .html, .jsonl, .gz), folders, '-' for JSONL on stdin, or http(s) URLs.")]
 DateOption = Annotated[str | None, typer.Option(
     "--date", help="Publication date (YYYY-MM-DD) for documents that have none.")]
-WorkersOption = Annotated[int, typer.Option("--workers", min=1, max=256, help="Code in this many processes (whole path: parse, actors, events).")]
+WorkersOption = Annotated[int, typer.Option(
+    "--workers", min=1, max=256, help="Code in this many processes (whole path: parse, actors, events).")]
 RobotsOption = Annotated[bool, typer.Option("--ignore-robots", help="Fetch URLs even where robots.txt forbids.")]
 PrivateOption = Annotated[bool, typer.Option(
     "--allow-private", help="Let URLs (and feed items) point at loopback, private or link-local addresses.")]
@@ -135,6 +137,10 @@ def bench(
     limit: Annotated[int, typer.Option(min=1, help="Use at most this many documents.")] = 500,
     workers: WorkersOption = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    record: Annotated[Path | None, typer.Option(
+        "--record", help="Measure everything (spaCy, coder, ingest; 1 and 2 workers; memory at 1x/2x/4x the "
+                         "corpus) and write JSON and a table into this folder.")] = None,
+    scales: Annotated[str, typer.Option(help="With --record: corpus copies for the memory runs.")] = "1,2,4",
 ) -> None:
     """Time coding against bare spaCy on the same texts; report docs/s, the ratio and peak memory."""
     from itertools import islice
@@ -148,6 +154,18 @@ def bench(
     if not docs:
         err.print("[red]error[/red] no readable document to time")
         raise typer.Exit(errors.EXIT_NOTHING_READ)
+    if record is not None:
+        from ..benchrecord import markdown, run_record
+
+        try:
+            copies = [int(x) for x in scales.split(",") if x.strip()]
+        except ValueError:
+            raise UsageError(f"--scales: {scales!r} is not a comma-separated list of integers") from None
+        if not copies or min(copies) < 1:
+            raise UsageError("--scales: give positive integers, e.g. 1,2,4")
+        rec = run_record(docs, record, copies)
+        sys.stdout.write(json.dumps(rec) + "\n" if as_json else markdown(rec))
+        return
     result = run_bench(docs, workers=workers)
     data = result.to_dict()
     if as_json:
