@@ -6,7 +6,8 @@
     ├── DataFileError     (E2xx) a packaged or user dictionary/lexicon failed validation
     ├── InputError        (E3xx) an input path or stream cannot be read at all
     ├── FetchError        (E4xx) a URL could not be fetched safely
-    └── StoreError        (E5xx) the database cannot be opened or written
+    ├── StoreError        (E5xx) the database cannot be opened or written
+    └── RunnerError       (E6xx) a distributed run (Ray) failed as a whole
 
 Bad *documents* are not exceptions: they become `records.Rejected` with a `Reason`,
 so one broken file never ends a batch. Only the CLI turns exceptions into exit codes.
@@ -67,6 +68,10 @@ class FetchError(EventcoderError):
 
 class StoreError(EventcoderError):
     code = "E501"
+
+
+class RunnerError(EventcoderError):
+    code = "E601"
 
 
 # Exit codes, documented in the README; only cli.py uses them.

@@ -109,13 +109,28 @@ def code(
 @handled
 def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None, workers: WorkersOption = 1,
            ignore_robots: RobotsOption = False, allow_private: PrivateOption = False,
-           show_progress: ProgressOption = None) -> None:
+           show_progress: ProgressOption = None,
+           engine: Annotated[str, typer.Option(help="local (this machine) or ray (a Ray cluster).")] = "local",
+           address: Annotated[str | None, typer.Option(
+               help="Ray cluster address (ray://host:10001 or auto); default: start a local one.")] = None,
+           parquet_out: Annotated[str | None, typer.Option(
+               "--parquet-out", help="With --engine ray: write Parquet shards here (local path or s3://...).")]
+           = None,
+           parquet_only: Annotated[bool, typer.Option(
+               "--parquet-only", help="With --engine ray: write the shards only, no DuckDB.")] = False) -> None:
     """Code documents and store documents, actors and events in DuckDB (idempotent)."""
     from ..store import ingest_results
+    from .common import choose
 
-    check_output(db)
+    engine = choose("--engine", engine, ("local", "ray"))
     _check_date(date)
     settings = Settings.from_env()
+    if engine == "ray":
+        _ingest_ray(inputs, db, date, workers, address, parquet_out, parquet_only, settings, show_progress)
+        return
+    if parquet_out or parquet_only or address:
+        raise UsageError("--address, --parquet-out and --parquet-only go with --engine ray")
+    check_output(db)
     summary = ingest_results(db, progress(_results(inputs, date, settings, workers, ignore_robots, allow_private),
                                           "ingesting", _estimate(inputs), show_progress))
     table = Table(title=f"ingest into {db}", show_header=True)
@@ -127,6 +142,26 @@ def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None, w
     if summary.reasons:
         err.print("reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.reasons.items())))
     raise typer.Exit(_report(summary.rejected, summary.documents))
+
+
+def _ingest_ray(inputs: list[str], db: Path, date: str | None, workers: int, address: str | None,
+                parquet_out: str | None, parquet_only: bool, settings: Settings, show: bool | None) -> None:
+    from ..runner import ray_runner
+
+    if parquet_only and not parquet_out:
+        raise UsageError("--parquet-only needs --parquet-out DIR")
+    if not parquet_only:
+        check_output(db)
+    run = ray_runner.run(inputs, settings=settings, parquet_out=parquet_out, db=None if parquet_only else db,
+                         address=address, actors=max(1, workers), date=date,
+                         progress=err.is_terminal if show is None else show)
+    err.print(f"ray: {run.documents:,} documents ({run.ok:,} coded, {run.rejected:,} rejected or skipped), "
+              f"{run.events:,} events -> {run.parquet_dir}", highlight=False)
+    if run.loaded is not None:
+        err.print(f"loaded into {db}: " + ", ".join(f"{k} {v:,}" for k, v in run.loaded.items()), highlight=False)
+    if run.documents == 0:
+        raise typer.Exit(errors.EXIT_NOTHING_READ)
+    raise typer.Exit(errors.EXIT_PARTIAL if run.rejected else errors.EXIT_OK)
 
 
 @app.command()

@@ -215,7 +215,7 @@ def read_jsonl_lines(lines: Iterable[str], source: str) -> Iterator[Result]:
         if not isinstance(obj, dict):
             yield Rejected(where, where, Reason.BAD_JSON.value, f"line {n} is not a JSON object")
             continue
-        yield from _document_from_record(obj, where)
+        yield from document_from_record(obj, where)
 
 
 def _opt_str(obj: dict[str, Any], key: str) -> str | None:
@@ -225,7 +225,7 @@ def _opt_str(obj: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _document_from_record(obj: dict[str, Any], where: str) -> Iterator[Result]:
+def document_from_record(obj: dict[str, Any], where: str) -> Iterator[Result]:
     raw_id = obj.get("id")
     doc_id = None if raw_id is None else str(raw_id)
     text, html = obj.get("text"), obj.get("html")

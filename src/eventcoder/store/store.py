@@ -294,6 +294,12 @@ class Store:
         finally:
             self.conn.unregister(name)
 
+    def load_shards(self, root: str) -> dict[str, int]:
+        """Load Parquet shards (documents, events, actors, links) with a local ingest's rules."""
+        from . import shards
+
+        return shards.load(self, root)
+
     # ---- reading ----------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
