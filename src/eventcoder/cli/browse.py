@@ -49,6 +49,8 @@ TextOpt = Annotated[str | None, typer.Option("--text", help="Words in the eviden
 SinceOpt = Annotated[str | None, typer.Option(help="Events on or after (YYYY, YYYY-MM or YYYY-MM-DD).")]
 UntilOpt = Annotated[str | None, typer.Option(help="Events on or before (YYYY, YYYY-MM or YYYY-MM-DD).")]
 DocOpt = Annotated[str | None, typer.Option(help="Only this document.")]
+RawOpt = Annotated[bool, typer.Option(
+    "--raw", help="Every mention, not one row per fused event (reports of one happening in several documents).")]
 
 
 def _query(**raw: Any) -> Any:
@@ -91,6 +93,7 @@ def events(
     country: CountryOpt = None, source: SourceOpt = None, target: TargetOpt = None, actor: ActorOpt = None,
     text: TextOpt = None, since: SinceOpt = None, until: UntilOpt = None, doc: DocOpt = None,
     order: Annotated[str, typer.Option(help="document, date or date_desc.")] = "document",
+    raw: RawOpt = False,
     limit: LimitOption = None,
     offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
 ) -> None:
@@ -104,7 +107,7 @@ def events(
     check_limit(limit, offset, maximum=None)
     q = _query(event_type=event_type, quad_class=quad, modality=modality, context=context, country=country,
                source=source, target=target, actor=actor, text=text, since=since, until=until, doc_id=doc,
-               order=order)
+               order=order, raw=raw or None)
     with _store(db) as store:
         if fmt == "table":
             table = events_table(store, q, limit=limit if limit is not None else 1000, offset=offset)
@@ -164,7 +167,7 @@ def show(doc_id: Annotated[str, typer.Argument(help="Document id.")], db: DbOpti
     check_output(output)
     with _store(db) as store:
         doc = store.document(doc_id)
-        table = events_table(store, EventQuery(doc_id=doc_id)) if doc else None
+        table = events_table(store, EventQuery(doc_id=doc_id, raw=True)) if doc else None
     if doc is None or table is None:
         err.print(f"[red]error[/red] no document {doc_id!r} in {db}", highlight=False)
         raise typer.Exit(errors.EXIT_FAILURE)
@@ -211,12 +214,12 @@ def dyad(
     fmt: Annotated[str, typer.Option("--format", help="table, csv, jsonl, json or parquet.")] = "table",
     output: OutputOption = None,
     event_type: TypeOpt = None, quad: QuadOpt = None, modality: ModalityOpt = None, since: SinceOpt = None,
-    until: UntilOpt = None,
+    until: UntilOpt = None, raw: RawOpt = False,
 ) -> None:
     """Events between two actors per month, type and direction."""
     from ..query import summaries
 
-    q = _query(event_type=event_type, quad_class=quad, modality=modality, since=since, until=until)
+    q = _query(event_type=event_type, quad_class=quad, modality=modality, since=since, until=until, raw=raw)
     with _store(db) as store:
         table = summaries.dyad(store, a, b, q)
     emit(table, fmt, output, title=f"rows: {a} / {b} by month and type")
@@ -231,14 +234,14 @@ def top(
     output: OutputOption = None,
     limit: Annotated[int, typer.Option(help="How many.")] = 20,
     event_type: TypeOpt = None, quad: QuadOpt = None, modality: ModalityOpt = None, country: CountryOpt = None,
-    since: SinceOpt = None, until: UntilOpt = None,
+    since: SinceOpt = None, until: UntilOpt = None, raw: RawOpt = False,
 ) -> None:
     """The actors or the source->target dyads in most events."""
     from ..query import summaries
 
     what = choose("WHAT", what, ("actors", "dyads"))
     q = _query(event_type=event_type, quad_class=quad, modality=modality, country=country, since=since,
-               until=until)
+               until=until, raw=raw)
     with _store(db) as store:
         table = (summaries.top_actors if what == "actors" else summaries.top_dyads)(store, q, limit)
     emit(table, fmt, output, title=what)

@@ -212,3 +212,17 @@ def bench(
               highlight=False)
     out.print(f"eventcoder : {data['coder_seconds']:.2f} s ({data['coder_docs_per_second']} docs/s), "
               f"{data['ratio']:.2f} x bare spaCy; peak memory {data['peak_rss_mb']:.0f} MB", highlight=False)
+
+
+@app.command()
+@handled
+def fuse(db: DbOption = DEFAULT_DB) -> None:
+    """Recompute fused events (reports of one happening across documents); ingest does this itself."""
+    from ..store import Store
+
+    if not db.exists():
+        raise UsageError(f"--db {db}: no such database (run `eventcoder ingest` first)")
+    with Store.open(db) as store:
+        counts = store.refresh_fusion()
+    err.print(f"{counts['events']:,} events -> {counts['fused']:,} fused events "
+              f"({counts['multi']:,} reported by more than one document)", highlight=False)

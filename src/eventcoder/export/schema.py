@@ -10,6 +10,11 @@ fields. ``*_name`` is the resolved name ("Benny Gantz" where the sentence says "
 ``*_text`` the words in the sentence, ``*_id`` a readable canonical id (``ISR`` for a
 state, ``ISR:benny-gantz`` for a person of it, ``NATO:nato`` for an organisation).
 
+Fusion (1.1): ``fused_id`` groups the mentions of one happening across documents;
+``is_representative`` marks the earliest mention, the row that stands for the fused event
+in default (fused) queries; ``fused_*``, ``asserted_sources`` and ``claimed_sources`` count
+its mentions, documents and independent sources.
+
 Dates are real dates: ``event_date`` is the first day of the period the text gives and
 ``event_date_end`` its last day, with ``date_precision`` (day / month / year / unknown),
 so "September 2021" is 2021-09-01..2021-09-30, not silently the 1st of September.
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-EXPORT_VERSION = "1.0"
+EXPORT_VERSION = "1.1"
 ACTOR_FIELDS = ("text", "name", "id", "country", "igo", "sector", "role", "kind")
 ACTOR_PREFIXES = ("source", "target", "claimant")
 
@@ -60,6 +65,16 @@ EXPORT_SCHEMA = pa.schema(
         pa.field("doc_author", pa.string()),
         pa.field("doc_source", pa.string()),
         pa.field("doc_published", pa.date32()),
+        # 1.1: fusion (one happening reported by several documents; see fusion.rules)
+        pa.field("fused_id", pa.string()),
+        pa.field("is_representative", pa.bool_()),
+        pa.field("fused_mentions", pa.int32()),
+        pa.field("fused_documents", pa.int32()),
+        pa.field("fused_sources", pa.int32()),
+        pa.field("asserted_sources", pa.int32()),
+        pa.field("claimed_sources", pa.int32()),
+        pa.field("first_reported", pa.date32()),
+        pa.field("fused_confidence", pa.float64()),
     ],
     metadata={"eventcoder.export_version": EXPORT_VERSION},
 )

@@ -126,12 +126,14 @@ class EventQuery:
     doc_id: str | None = None
     coder_version: str | None = None
     order: str = "document"
+    raw: bool = False  # every mention; by default one row per fused event (its earliest mention)
 
     @classmethod
     def parse(cls, *, event_type: Any = None, quad_class: Any = None, modality: Any = None, context: Any = None,
               country: Any = None, source: Any = None, target: Any = None, actor: str | None = None,
               text: str | None = None, since: str | None = None, until: str | None = None,
-              doc_id: str | None = None, coder_version: str | None = None, order: str | None = None) -> EventQuery:
+              doc_id: str | None = None, coder_version: str | None = None, order: str | None = None,
+              raw: bool | None = None) -> EventQuery:
         """Validate and normalise raw values (strings, comma lists or lists), raising `UsageError`."""
         book = Codebook.load()
         q = cls(
@@ -149,6 +151,7 @@ class EventQuery:
             doc_id=_text("doc", doc_id),
             coder_version=_text("coder_version", coder_version),
             order=_choose("order", [order], ORDERS, upper=False)[0] if order else "document",
+            raw=bool(doc_id) if raw is None else raw,  # one document's events: all of its own mentions
         )
         if q.since and q.until and q.since > q.until:
             raise UsageError(f"since ({q.since}) is after until ({q.until})")
@@ -158,7 +161,7 @@ class EventQuery:
         return replace(self, **changes)
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in ((), None) for f in fields(self) if f.name != "order")
+        return all(getattr(self, f.name) in ((), None) for f in fields(self) if f.name not in {"order", "raw"})
 
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause over the export columns, with its bound parameters."""
@@ -202,6 +205,8 @@ class EventQuery:
         if self.coder_version:
             clauses.append("coder_version = ?")
             params.append(self.coder_version)
+        if not self.raw:
+            clauses.append("is_representative")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def order_by(self) -> str:

@@ -84,8 +84,16 @@ def _select() -> str:
         "(SELECT count(*) FROM event_documents ed WHERE ed.event_id = e.id) AS mentions",
         "d.title AS doc_title", "d.url AS doc_url", f"{outlet} AS doc_outlet", "d.author AS doc_author",
         "d.source AS doc_source", "try_cast(left(d.date, 10) AS DATE) AS doc_published",
+        "f.fused_id", "(f.fused_id IS NULL OR f.representative = e.id) AS is_representative",
+        "coalesce(f.mentions, 1) AS fused_mentions", "coalesce(f.documents, 1) AS fused_documents",
+        "coalesce(f.sources, 1) AS fused_sources",
+        "coalesce(f.asserted_sources, (e.modality = 'asserted')::INTEGER) AS asserted_sources",
+        "coalesce(f.claimed_sources, (e.modality = 'claimed')::INTEGER) AS claimed_sources",
+        "coalesce(f.first_reported, try_cast(left(d.date, 10) AS DATE)) AS first_reported",
+        "coalesce(f.confidence, e.confidence) AS fused_confidence",
     ]
-    return "SELECT " + ",\n  ".join(columns) + "\nFROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id"
+    return ("SELECT " + ",\n  ".join(columns) + "\nFROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id"
+            "\nLEFT JOIN fused_members fm ON fm.event_id = e.id LEFT JOIN fused_events f ON f.fused_id = fm.fused_id")
 
 
 EXPORT_SELECT = _select()

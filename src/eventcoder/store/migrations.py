@@ -51,8 +51,26 @@ def _m001_initial(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE INDEX actors_doc ON actors (doc_id)")
 
 
+def _m002_fusion(conn: duckdb.DuckDBPyConnection) -> None:
+    """Fused events: reports of one happening in several documents (see `fusion.rules`)."""
+    conn.execute("""
+        CREATE TABLE fused_events (
+            fused_id VARCHAR PRIMARY KEY,
+            representative VARCHAR NOT NULL,       -- the earliest mention's event id
+            mentions INTEGER NOT NULL,             -- member events times the documents carrying each
+            documents INTEGER NOT NULL,
+            sources INTEGER NOT NULL,              -- distinct outlets (documents without one count alone)
+            asserted_sources INTEGER NOT NULL,
+            claimed_sources INTEGER NOT NULL,
+            first_reported DATE,
+            confidence DOUBLE
+        )""")
+    conn.execute("CREATE TABLE fused_members (event_id VARCHAR PRIMARY KEY, fused_id VARCHAR NOT NULL)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_fusion", _m002_fusion),
 ]
 
 

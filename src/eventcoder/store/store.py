@@ -47,6 +47,8 @@ class IngestSummary:
     reasons: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)  # the first MAX_KEPT_REJECTIONS, for the report
     store_seconds: float = 0.0  # time spent opening the database and writing batches (for the benchmark)
+    fusion_seconds: float = 0.0  # time spent recomputing fused events at the end
+    fusion: dict[str, int] = field(default_factory=dict)
 
     def reject(self, r: Rejected) -> None:
         if r.status.value == "skipped":
@@ -72,6 +74,11 @@ def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected]
         with Store.open(path, wait=wait, migrate=False) as store:
             store._write_batch(batch, summary)
         summary.store_seconds += time.perf_counter() - started
+    if summary.ok:
+        started = time.perf_counter()
+        with Store.open(path, wait=wait, migrate=False) as store:
+            summary.fusion = store.refresh_fusion()
+        summary.fusion_seconds = time.perf_counter() - started
     return summary
 
 
@@ -294,11 +301,32 @@ class Store:
         finally:
             self.conn.unregister(name)
 
+    def replace_fusion(self, fused: pa.Table, members: pa.Table) -> None:
+        """Swap in a recomputed set of fused events, in one transaction."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            self.conn.execute("DELETE FROM fused_members")
+            self.conn.execute("DELETE FROM fused_events")
+            self._append("fused_events", fused)
+            self._append("fused_members", members)
+            self.conn.execute("COMMIT")
+        except Exception:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def refresh_fusion(self) -> dict[str, int]:
+        """Recompute fused events from every stored event (see `fusion.rules`)."""
+        from ..fusion.refresh import refresh
+
+        return refresh(self)
+
     def load_shards(self, root: str) -> dict[str, int]:
         """Load Parquet shards (documents, events, actors, links) with a local ingest's rules."""
         from . import shards
 
-        return shards.load(self, root)
+        counts = shards.load(self, root)
+        counts["fused"] = self.refresh_fusion()["fused"]
+        return counts
 
     # ---- reading ----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from ..export.formats import nested
 from ..query import summaries
 from ..query import transfers as arms_q
 from ..query.filters import EventQuery
-from ..query.table import count, events_table
+from ..query.table import EXPORT_SELECT, count, events_table
 from ..store import Store
 from .charts import chart_for, link_to_events
 
@@ -73,15 +73,16 @@ class Filters:
         until: str | None = None,
         doc: str | None = None,
         order: str | None = None,
+        raw: Annotated[bool, Query(description="every mention instead of one row per fused event")] = False,
     ) -> None:
         self.raw = {k: v for k, v in {"type": type, "quad": quad, "modality": modality, "context": context,
                                       "country": country, "source": source, "target": target, "actor": actor,
                                       "text": text, "since": since, "until": until, "doc": doc,
-                                      "order": order}.items() if v not in (None, "")}
+                                      "order": order, "raw": "true" if raw else None}.items() if v not in (None, "")}
         self.query = EventQuery.parse(
             event_type=type or None, quad_class=quad or None, modality=modality or None, context=context or None,
             country=country or None, source=source or None, target=target or None, actor=actor, text=text,
-            since=since or None, until=until or None, doc_id=doc, order=order or "date_desc")
+            since=since or None, until=until or None, doc_id=doc, order=order or "date_desc", raw=raw or None)
 
 
 def _page(limit: int = Query(PAGE_SIZE, ge=0, le=MAX_PAGE), offset: int = Query(0, ge=0, le=10**9)
@@ -188,6 +189,15 @@ def create_app(db: str | Path, wait: float = 15.0) -> FastAPI:
         if not (0 <= start <= end <= len(text)) or text[start:end] != event["sentence"]:
             start = end = 0  # offsets do not fit the stored text: show it without a highlight
         event["context_text"] = {"before": text[:start], "evidence": text[start:end], "after": text[end:]}
+        event["fusion"] = {k: row[k] for k in ("fused_id", "fused_mentions", "fused_documents", "fused_sources",
+                                               "asserted_sources", "claimed_sources", "fused_confidence")}
+        event["fusion"]["first_reported"] = row["first_reported"].isoformat() if row["first_reported"] else None
+        event["mentions_of_happening"] = []
+        if row["fused_id"]:
+            with store() as s:
+                members = s.arrow(f"SELECT * FROM ({EXPORT_SELECT}) x WHERE fused_id = ? "
+                                  "ORDER BY doc_published NULLS LAST, event_id", [row["fused_id"]]).to_pylist()
+            event["mentions_of_happening"] = [nested(m) for m in members]
         return event
 
     @app.get("/api/events/{event_id}", tags=["events"])
@@ -309,7 +319,7 @@ def create_app(db: str | Path, wait: float = 15.0) -> FastAPI:
             doc = s.document(doc_id)
             if doc is None:
                 raise HTTPException(404, "no such document")
-            doc["events"] = [nested(r) for r in events_table(s, EventQuery(doc_id=doc_id)).to_pylist()]
+            doc["events"] = [nested(r) for r in events_table(s, EventQuery(doc_id=doc_id, raw=True)).to_pylist()]
         doc.pop("content_hash", None)
         return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in doc.items()}
 
@@ -374,8 +384,6 @@ def _download(table: pa.Table, fmt: str, filename: str) -> Response:
 
 
 def _one_event_sql() -> str:
-    from ..query.table import EXPORT_SELECT
-
     return f"({EXPORT_SELECT}) x WHERE event_id = ?"
 
 
