@@ -113,14 +113,20 @@ def test_rules_of_compatibility() -> None:
     both_vague = [_m("e1", "d1", 9, precise=False, sentence="Officials met over Cyprus in May."),
                   _m("e2", "d2", 9, precise=False, sentence="The two sides discussed trade in May.")]
     assert not rules.compatible(*both_vague)  # vague dates need shared names in the evidence
-    persons = [Mention("e1", "d1", "CONSULT", "GRC:kyriakos-mitsotakis", "TUR:recep-tayyip-erdogan", "GRC", "TUR",
-                       "asserted", dt.date(2024, 5, 7), dt.date(2024, 5, 7), None, None),
-               Mention("e2", "d2", "CONSULT", "GRC", "TUR", "GRC", "TUR", "asserted", dt.date(2024, 5, 7),
-                       dt.date(2024, 5, 7), None, None),
-               Mention("e3", "d3", "CONSULT", "GRC:nikos-dendias", "TUR:recep-tayyip-erdogan", "GRC", "TUR",
-                       "asserted", dt.date(2024, 5, 7), dt.date(2024, 5, 7), None, None)]
+    def person(eid: str, doc: str, src: str, kind: str | None, role: str | None) -> Mention:
+        return Mention(eid, doc, "CONSULT", src, "TUR:recep-tayyip-erdogan", "GRC", "TUR", "asserted",
+                       dt.date(2024, 5, 7), dt.date(2024, 5, 7), None, "", source_kind=kind, target_kind="person",
+                       source_role=role, target_role="president")
+
+    persons = [person("e1", "d1", "GRC:kyriakos-mitsotakis", "person", "prime minister"),
+               person("e2", "d2", "GRC", "state", None),
+               person("e3", "d3", "GRC:nikos-dendias", "person", "foreign minister"),
+               person("e4", "d4", "GRC:greek-prime-minister", "person", "prime minister"),
+               person("e5", "d5", "GRC:greek-officials", "group", None)]
     assert rules.compatible(persons[0], persons[1])  # the state and its leader
     assert not rules.compatible(persons[0], persons[2])  # two different ministers
+    assert rules.compatible(persons[0], persons[3])  # "the Greek prime minister" and Mitsotakis
+    assert rules.compatible(persons[0], persons[4])  # officials of the state
 
 
 def test_clusters_are_the_same_for_every_order() -> None:
@@ -139,6 +145,7 @@ def test_fusion_set_stays_above_its_floors(coder: Coder) -> None:
     assert score.pairwise[2] >= floors["min_pairwise_f1"], score.to_dict()
     assert score.b_cubed[2] >= floors["min_b3_f1"], score.to_dict()
     assert floors["min_pairwise_f1"] == max(floors["history_pairwise_f1"])
+    assert floors["min_b3_f1"] == max(floors["history_b3_f1"])
     n = len(fusion_eval.load(GOLD))
     reordered = fusion_eval.evaluate(GOLD, coder, order=list(reversed(range(n))))
     assert reordered.pairwise == score.pairwise and reordered.b_cubed == score.b_cubed

@@ -72,7 +72,8 @@ def evaluate(
     if gate:
         results = harness.run_gate(floors)
         _gate_table(results)
-        raise typer.Exit(errors.EXIT_OK if all(r.passed for r in results) else errors.EXIT_FAILURE)
+        fusion_ok = _fusion_gate(floors)
+        raise typer.Exit(errors.EXIT_OK if all(r.passed for r in results) and fusion_ok else errors.EXIT_FAILURE)
     if gold is None:
         raise typer.BadParameter("name a gold file, or use --gate", param_hint="GOLD")
     score, preds = harness.evaluate(gold, inputs, level)
@@ -111,6 +112,26 @@ def evaluate(
         p = x["pred"]
         out.print(f"EXTRA {x['doc_id']}: {p.get('event_type')} {_actor_label(p.get('source'))} -> "
                   f"{_actor_label(p.get('target'))} [{p.get('rule')}]", highlight=False)
+
+
+def _fusion_gate(floors: Path) -> bool:
+    """The fusion set of the floors file, scored pairwise and by B-cubed."""
+    from ..eval import fusion
+
+    spec = json.loads(floors.read_text(encoding="utf-8")).get("fusion")
+    if not spec:
+        return True
+    gold = floors.parent / spec["gold"]
+    if not gold.exists():
+        out.print(f"fusion: {gold} absent, skipped", highlight=False)
+        return True
+    score = fusion.evaluate(gold)
+    ok = score.pairwise[2] >= spec["min_pairwise_f1"] and score.b_cubed[2] >= spec["min_b3_f1"]
+    out.print(f"fusion ({score.reports} reports, main event found in {score.found}): pairwise P/R/F1 "
+              f"{score.pairwise[0]:.3f}/{score.pairwise[1]:.3f}/{score.pairwise[2]:.3f} (floor "
+              f"{spec['min_pairwise_f1']}), B-cubed {score.b_cubed[0]:.3f}/{score.b_cubed[1]:.3f}/"
+              f"{score.b_cubed[2]:.3f} (floor {spec['min_b3_f1']}): {'pass' if ok else 'FAIL'}", highlight=False)
+    return ok
 
 
 def _confusion_table(confusion: dict[tuple[str, str], int]) -> None:

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 _READ = """
 SELECT event_id, doc_id, event_type, source_id, target_id, coalesce(source_country, source_igo) AS source_state,
        coalesce(target_country, target_igo) AS target_state, modality, event_date, event_date_end, doc_published,
-       lower(coalesce(location_name, location_country)) AS place, sentence, doc_outlet, confidence, mentions
+       lower(coalesce(location_name, location_country)) AS place, sentence, doc_outlet, confidence, mentions,
+       source_kind, target_kind, source_role, target_role
 FROM ({select})"""
 
 
@@ -31,7 +32,8 @@ def _mention(r: dict[str, Any]) -> Mention:
                    target=r["target_id"], source_state=r["source_state"], target_state=r["target_state"],
                    modality=r["modality"], start=r["event_date"], end=r["event_date_end"],
                    published=r["doc_published"], place=r["place"], sentence=r["sentence"] or "",
-                   outlet=r["doc_outlet"], confidence=float(r["confidence"] or 0.5))
+                   outlet=r["doc_outlet"], confidence=float(r["confidence"] or 0.5), source_kind=r["source_kind"],
+                   target_kind=r["target_kind"], source_role=r["source_role"], target_role=r["target_role"])
 
 
 def refresh(store: Store, rules: FusionRules | None = None) -> dict[str, int]:
