@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 
 from .actors.dictionary import ActorDictionary
 from .actors.doc_actors import DocActors
-from .actors.knowledge import Knowledge
+from .actors.knowledge import Knowledge, KnownActor
 from .actors.resolve import ActorResolver
 from .config import Settings, data_files
 from .datafiles import read_yaml
@@ -48,6 +48,7 @@ class Coder:
     nlp: Language
     resolver: ActorResolver
     coder: EventCoder
+    extra: dict[str, KnownActor] = field(default_factory=dict)  # named actors added over the dictionaries
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Coder:
@@ -70,7 +71,7 @@ class Coder:
         if workers > 1:
             from .runner.processes import code_in_processes
 
-            yield from code_in_processes(self.settings, documents, workers)
+            yield from code_in_processes(self.settings, documents, workers, self.extra)
             return
 
         def texts() -> Iterator[tuple[str, Document | Rejected]]:
@@ -99,6 +100,17 @@ class Coder:
                                f"{type(exc).__name__} while coding: {str(exc)[:200]}")
                 continue
             yield CodedDocument(item, tuple(events), mentions)
+
+    def with_knowledge(self, extra: dict[str, KnownActor]) -> Coder:
+        """This coder with more named actors (the registry of a corpus) over its dictionaries."""
+        if not extra:
+            return self
+        import copy
+
+        resolver = copy.copy(self.resolver)
+        base = self.resolver.knowledge
+        resolver.knowledge = Knowledge({**base.actors, **extra}, base.places)
+        return Coder(self.settings, self.nlp, resolver, self.coder, {**self.extra, **extra})
 
     def code_document(self, document: Document) -> CodedDocument | Rejected:
         return next(iter(self.code_documents([document])))

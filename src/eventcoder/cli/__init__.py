@@ -8,7 +8,7 @@ read; 4 partial success (some documents were rejected or skipped, each has a sta
 
 from __future__ import annotations
 
-from . import browse, coding, tools  # noqa: F401 - importing registers the commands
+from . import browse, coding, registry, tools  # noqa: F401 - importing registers the commands
 from .common import app
 
 __all__ = ["app", "main"]

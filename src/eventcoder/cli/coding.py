@@ -36,18 +36,31 @@ def _check_date(date: str | None) -> None:
 
 
 def _results(inputs: list[str], date: str | None, settings: Settings, workers: int = 1,
-             ignore_robots: bool = False, allow_private: bool = False) -> Iterator[CodedDocument | Rejected]:
+             ignore_robots: bool = False, allow_private: bool = False, db: Path | None = None
+             ) -> Iterator[CodedDocument | Rejected]:
     from ..ingest.fetch import Fetcher
     from ..ingest.files import read_inputs
     from ..pipeline import default_coder
 
     fetcher = Fetcher(respect_robots=not ignore_robots, allow_private=allow_private)
-    coder = default_coder(settings)
+    coder = default_coder(settings).with_knowledge(_registry_of(db))
     docs = read_inputs(inputs, date=date, fetch=fetcher.documents, max_doc_chars=settings.max_doc_chars)
     try:
         yield from coder.code_documents(docs, workers=workers)
     finally:
         fetcher.close()
+
+
+def _registry_of(db: Path | None) -> dict:
+    """What the database's registry knows, for coding documents into it (empty for a new one)."""
+    if db is None or not db.exists():
+        return {}
+    from ..store import Store
+
+    with Store.open(db, read_only=True) as store:
+        if store.one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'registry_edits'") == (0,):
+            return {}  # a database from before the registry: it learns at the end of this ingest
+        return store.registry_layer()
 
 
 def _estimate(inputs: list[str]) -> int | None:
@@ -131,8 +144,8 @@ def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, date: DateOption = None, w
     if parquet_out or parquet_only or address:
         raise UsageError("--address, --parquet-out and --parquet-only go with --engine ray")
     check_output(db)
-    summary = ingest_results(db, progress(_results(inputs, date, settings, workers, ignore_robots, allow_private),
-                                          "ingesting", _estimate(inputs), show_progress))
+    summary = ingest_results(db, progress(_results(inputs, date, settings, workers, ignore_robots, allow_private,
+                                                   db), "ingesting", _estimate(inputs), show_progress))
     table = Table(title=f"ingest into {db}", show_header=True)
     for col in ("documents", "stored", "unchanged", "skipped", "errors", "events"):
         table.add_column(col, justify="right")

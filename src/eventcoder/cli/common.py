@@ -17,6 +17,7 @@ from typing import IO, Annotated, Any, TypeVar
 import pyarrow as pa
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -82,6 +83,13 @@ def handled(fn: F) -> F:
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
             err.print(f"[red]error[/red]{where}: {exc.strerror or exc}", highlight=False)
+            raise typer.Exit(errors.EXIT_FAILURE) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug is one line for the user, with what to report
+            first = str(exc).splitlines()[0][:300] if str(exc) else ""
+            err.print(f"[red]internal error[/red] {escape(type(exc).__name__)}: {escape(first)} "
+                      "(please report it with the command you ran)", highlight=False)
             raise typer.Exit(errors.EXIT_FAILURE) from None
 
     return wrapper  # type: ignore[return-value]

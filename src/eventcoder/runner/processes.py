@@ -22,6 +22,7 @@ from ..config import Settings
 from ..records import CodedDocument, Document, Rejected
 
 if TYPE_CHECKING:
+    from ..actors.knowledge import KnownActor
     from ..pipeline import Coder
 
 
@@ -31,11 +32,11 @@ class _Worker:
     coder: Coder | None = None
 
 
-def _init(settings: Settings) -> None:
+def _init(settings: Settings, extra: dict[str, KnownActor]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     from ..pipeline import default_coder
 
-    _Worker.coder = default_coder(settings)
+    _Worker.coder = default_coder(settings).with_knowledge(extra)
 
 
 def _code_chunk(chunk: list[Document | Rejected]) -> list[CodedDocument | Rejected]:
@@ -48,11 +49,13 @@ def _context() -> mp.context.BaseContext:
 
 
 def code_in_processes(settings: Settings, documents: Iterable[Document | Rejected], workers: int,
-                      chunk_size: int = 4, window_per_worker: int = 4) -> Iterator[CodedDocument | Rejected]:
+                      extra: dict[str, KnownActor] | None = None, chunk_size: int = 4,
+                      window_per_worker: int = 4) -> Iterator[CodedDocument | Rejected]:
     """Code ``documents`` in ``workers`` processes; yields results in input order."""
     source = iter(documents)
     window = max(2, workers * window_per_worker)
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init, initargs=(settings,))
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init,
+                               initargs=(settings, extra or {}))
     pending: deque[Future[list[CodedDocument | Rejected]]] = deque()
     try:
         while True:

@@ -68,9 +68,35 @@ def _m002_fusion(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE TABLE fused_members (event_id VARCHAR PRIMARY KEY, fused_id VARCHAR NOT NULL)")
 
 
+def _m003_registry(conn: duckdb.DuckDBPyConnection) -> None:
+    """The actor registry: persons and organisations the corpus taught us (see `store.registry`)."""
+    conn.execute("""
+        CREATE TABLE registry_observations (
+            actor_id VARCHAR NOT NULL,             -- COUNTRY:slug, as in the export schema
+            name VARCHAR NOT NULL,                 -- the resolved name
+            surface VARCHAR,                       -- how the document wrote it
+            kind VARCHAR, country VARCHAR, igo VARCHAR, sector VARCHAR, role VARCHAR,
+            seen DATE,                             -- the document's date
+            doc_id VARCHAR NOT NULL, sentence VARCHAR,
+            source VARCHAR NOT NULL                -- learned | user
+        )""")
+    conn.execute("CREATE INDEX registry_actor ON registry_observations (actor_id)")
+    conn.execute("""
+        CREATE TABLE registry_edits (
+            n INTEGER PRIMARY KEY,                 -- applied in order
+            action VARCHAR NOT NULL,               -- correct | merge | split | load
+            actor_id VARCHAR NOT NULL,
+            other VARCHAR,                         -- merge: the id merged in; split: the name moved out
+            country VARCHAR, igo VARCHAR, sector VARCHAR, role VARCHAR, name VARCHAR, kind VARCHAR,
+            start DATE, "end" DATE,
+            made_at TIMESTAMP DEFAULT current_timestamp
+        )""")
+
+
 MIGRATIONS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_fusion", _m002_fusion),
+    ("003_registry", _m003_registry),
 ]
 
 

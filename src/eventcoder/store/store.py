@@ -64,20 +64,25 @@ MAX_KEPT_REJECTIONS = 1000  # every rejection is stored in the database; the sum
 
 
 def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected], batch_size: int = 50,
-                   wait: float = 60.0) -> IngestSummary:
-    """Store a stream of results, opening the database only to write each batch (see module doc)."""
+                   wait: float = 60.0, replace: bool = False) -> IngestSummary:
+    """Store a stream of results, opening the database only to write each batch (see module doc).
+
+    ``replace`` re-stores coded documents already stored with the same text (`recode`): their
+    old events, links and actors go, the new ones come in.
+    """
     summary = IngestSummary()
     with Store.open(path, wait=wait):
         pass  # migrate once, before coding starts; an empty run still leaves a database behind
     for batch in _batches(results, batch_size):
         started = time.perf_counter()
         with Store.open(path, wait=wait, migrate=False) as store:
-            store._write_batch(batch, summary)
+            store._write_batch(batch, summary, replace)
         summary.store_seconds += time.perf_counter() - started
     if summary.ok:
         started = time.perf_counter()
         with Store.open(path, wait=wait, migrate=False) as store:
             summary.fusion = store.refresh_fusion()
+            store.learn_registry()
         summary.fusion_seconds = time.perf_counter() - started
     return summary
 
@@ -114,8 +119,9 @@ class _BatchPlan:
     """What a batch will write, decided result by result against what is stored and what the
     batch itself wrote before (the same id twice in one batch behaves as in two batches)."""
 
-    def __init__(self, stored: dict[str, tuple[str, str | None]]) -> None:
+    def __init__(self, stored: dict[str, tuple[str, str | None]], replace: bool = False) -> None:
         self.state = dict(stored)
+        self.replace = replace
         self.documents: dict[str, dict[str, Any]] = {}
         self.actors: dict[str, list[dict[str, Any]]] = {}
         self.events: dict[str, dict[str, Any]] = {}
@@ -133,6 +139,8 @@ class _BatchPlan:
             return
         d = r.document
         status, stored_hash = self.state.get(d.id, ("", None))
+        if status == "ok" and self.replace and stored_hash == d.content_hash and d.id not in self.documents:
+            status = "replace"
         if status == "ok":
             if stored_hash == d.content_hash:
                 summary.unchanged += 1
@@ -233,7 +241,8 @@ class Store:
             self._write_batch(batch, summary)
         return summary
 
-    def _write_batch(self, batch: Sequence[CodedDocument | Rejected], summary: IngestSummary) -> None:
+    def _write_batch(self, batch: Sequence[CodedDocument | Rejected], summary: IngestSummary,
+                     replace: bool = False) -> None:
         """One transaction per batch, written as Arrow tables (a few set-based statements, not
         a SELECT and an INSERT per row): DuckDB is a columnar engine and fastest at bulk appends.
 
@@ -242,7 +251,7 @@ class Store:
         duplicate, the same event (same text) is stored once and linked to every document.
         """
         plan = _BatchPlan(self._stored_state([r.doc_id if isinstance(r, Rejected) else r.document.id
-                                              for r in batch]))
+                                              for r in batch]), replace)
         for r in batch:
             summary.documents += 1
             plan.add(r, summary)
@@ -267,6 +276,9 @@ class Store:
         if not docs:
             return
         ids = [d["doc_id"] for d in docs]
+        if plan.replace:  # recoding: the documents' old events and links go first
+            self.conn.execute("DELETE FROM event_documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            self.conn.execute("DELETE FROM events WHERE id NOT IN (SELECT event_id FROM event_documents)")
         self.conn.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
         self._append("documents", pa.Table.from_pylist(docs, schema=_DOC_SCHEMA))
         written = list(plan.actors)
@@ -314,6 +326,19 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
 
+    def learn_registry(self) -> int:
+        """Recompute the registry's learned observations from the stored actors."""
+        from .registry import learn
+
+        return learn(self)
+
+    def registry_layer(self) -> dict[str, Any]:
+        """The registry as named actors for the coder (`actors.registry.layer`)."""
+        from ..actors.registry import layer
+        from .registry import entries
+
+        return layer(entries(self))
+
     def refresh_fusion(self) -> dict[str, int]:
         """Recompute fused events from every stored event (see `fusion.rules`)."""
         from ..fusion.refresh import refresh
@@ -326,6 +351,7 @@ class Store:
 
         counts = shards.load(self, root)
         counts["fused"] = self.refresh_fusion()["fused"]
+        self.learn_registry()
         return counts
 
     # ---- reading ----------------------------------------------------------------------------
