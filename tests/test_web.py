@@ -27,7 +27,7 @@ def _pages(client: TestClient) -> list[str]:
     events = client.get("/api/events", params={"limit": 1000}).json()["events"]
     actor_ids = [a["id"] for a in client.get("/api/actors", params={"limit": 50}).json()["actors"]]
     docs = [d["doc_id"] for d in client.get("/api/documents", params={"limit": 1000}).json()["documents"]]
-    return (["/", "/events", "/actors", "/dyads", "/arms", "/documents", "/dyads/SYR/TUR"]
+    return (["/", "/events", "/actors", "/dyads", "/arms", "/documents", "/dyads/SYR/TUR", "/registry"]
             + [f"/events/{e['id']}" for e in events] + [f"/actors/{a}" for a in actor_ids]
             + [f"/documents/{d}" for d in docs])
 
@@ -48,10 +48,13 @@ def test_every_page_has_a_json_twin_and_openapi(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = set(spec["paths"])
     for p in ("/api/events", "/api/events/{event_id}", "/api/actors", "/api/actors/{actor_id}", "/api/dyads",
-              "/api/dyads/{a}/{b}", "/api/arms", "/api/documents", "/api/documents/{doc_id}", "/api/overview"):
+              "/api/dyads/{a}/{b}", "/api/arms", "/api/documents", "/api/documents/{doc_id}", "/api/overview",
+              "/api/registry"):
         assert p in paths, p
     assert client.get("/api/documents/own-2").json()["events"]
     assert client.get("/api/dyads/UKR/DEU").json()["months"]
+    greek = client.get("/api/registry", params={"name": "Mitsotakis"}).json()["registry"]
+    assert greek and greek[0]["countries"] == {"GRC": ["own-1"]}
 
 
 def test_seed_events_and_arms_register(client: TestClient, shared: Path) -> None:

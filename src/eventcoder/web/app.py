@@ -277,6 +277,31 @@ def create_app(db: str | Path, wait: float = 15.0) -> FastAPI:
             rows = summaries.top_dyads(s, filters.query, 100).to_pylist()
         return html(request, "dyads.html", dyads=rows, filters=filters.raw)
 
+    # ---- registry -------------------------------------------------------------------------
+
+    def registry_rows(name: str | None) -> list[dict[str, Any]]:
+        from ..store.registry import entries
+
+        if name is not None and len(name) > 200:
+            raise UsageError("name: longer than 200 characters")
+        with store() as s:
+            present = s.one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'registry_edits'")
+            rows = [e.to_dict() for e in entries(s).values()] if present and present[0] else []
+        if name:
+            rows = [r for r in rows if any(name.lower() in n.lower() for n in r["names"])]
+        return sorted(rows, key=lambda r: (-r["documents"], r["actor_id"]))
+
+    @app.get("/api/registry", tags=["actors"])
+    def api_registry(name: str | None = None,
+                     page: Annotated[tuple[int, int], Depends(_page)] = (PAGE_SIZE, 0)) -> dict[str, Any]:
+        """What the corpus taught about persons and organisations: names, countries with evidence, roles."""
+        rows = registry_rows(name)
+        return {"registry": rows[page[1]: page[1] + page[0]], "total": len(rows)}
+
+    @app.get("/registry", response_class=HTMLResponse, include_in_schema=False)
+    def page_registry(request: Request, name: str | None = None) -> HTMLResponse:
+        return html(request, "registry.html", rows=registry_rows(name)[:MAX_PAGE], query=name or "")
+
     # ---- arms register ------------------------------------------------------------------
 
     def arms_rows(filters: Filters) -> pa.Table:
