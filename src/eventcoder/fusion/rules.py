@@ -5,7 +5,8 @@ Two mentions (stored events) are *compatible* when all of these hold:
 1. the same PLOVER type;
 2. the same dyad: the same source and target, each compared by its resolved id (a state's
    code, ``ISR:benny-gantz`` for a person, ...); a state and a person or group acting for it
-   agree ("Turkey" and "Erdogan"), two persons of one state only in the same role; for meetings,
+   agree ("Turkey" and "Erdogan"), two persons of one state only in the same role; inside one
+   state (both sides of one country) the actors themselves must match; for meetings,
    agreements and cooperation (CONSULT, AGREE, COOPERATE) the dyad is unordered ("Greece met
    Turkey" and "Turkey met Greece");
 3. compatible dates: the periods the texts give overlap (a "September" report and a
@@ -18,7 +19,8 @@ Two mentions (stored events) are *compatible* when all of these hold:
    kinds of source); negated, intended and hypothetical mentions fuse only with their own kind;
 6. different documents: two events of one report are never fused (the coder keeps them apart);
 7. similar evidence where dates are vague: when neither mention is dated to the day, their
-   sentences must share at least one name or number beyond the dyad's own names.
+   sentences must share at least one name or number beyond the dyad's own names (a bare
+   year does not count).
 
 Fused events are built by complete linkage inside each block of (type, dyad): every two
 mentions of a fused event are compatible, so one vague report cannot chain two happenings
@@ -40,6 +42,7 @@ SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 FACTUAL = frozenset({"asserted", "claimed"})
 UNDATED_WINDOW = dt.timedelta(days=3)
 _PLACE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*)")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _NAME = re.compile(r"\b(?:[A-Z][\w'’-]+|\d[\d,.]*)\b")
 _STOP_NAMES = frozenset({"The", "A", "An", "In", "On", "At", "He", "She", "It", "They", "We", "I", "But", "And",
                          "This", "That", "After", "Before", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
@@ -91,7 +94,9 @@ class Mention:
         return frozenset(p for p in found if not _is_country(p))
 
     def evidence_names(self) -> frozenset[str]:
-        return self.names or frozenset(w for w in _NAME.findall(self.sentence) if w not in _STOP_NAMES)
+        """Names and numbers in the sentence; a bare year says nothing about which happening."""
+        return self.names or frozenset(w for w in _NAME.findall(self.sentence)
+                                       if w not in _STOP_NAMES and not _YEAR.fullmatch(w))
 
 
 def _is_country(name: str) -> bool:
@@ -167,7 +172,11 @@ def _same_side(a: Mention, b: Mention, symmetric: frozenset[str]) -> bool:
             return m.source, m.source_state, m.source_kind, m.source_role
         return m.target, m.target_state, m.target_kind, m.target_role
 
+    domestic = a.source_state is not None and a.source_state == a.target_state
+
     def agree(x: tuple[str | None, ...], y: tuple[str | None, ...]) -> bool:
+        if domestic:  # inside one state the state says nothing about who: the actors must match
+            return x[0] == y[0]
         return same(x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3])
 
     direct = agree(side(a, "source"), side(b, "source")) and agree(side(a, "target"), side(b, "target"))
