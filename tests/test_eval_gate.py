@@ -21,8 +21,9 @@ runner = CliRunner()
 
 @pytest.mark.parametrize("gold_set", harness.load_floors(FLOORS), ids=lambda s: s.name)
 def test_gold_set_stays_above_its_floor(gold_set: harness.GoldSet, coder: Coder) -> None:
-    if not gold_set.gold.exists():
-        pytest.skip(f"{gold_set.gold} is not present")
+    missing = [p for p in (str(gold_set.gold), *gold_set.inputs) if not Path(p).exists()]
+    if missing:
+        pytest.skip(f"{missing[0]} is not present")
     score, _ = harness.evaluate(gold_set.gold, list(gold_set.inputs), gold_set.level, coder)
     assert round(score.f1, 4) >= gold_set.min_f1, (gold_set.name, score.f1, score.misses[:10], score.extras[:10])
     assert round(score.precision, 4) >= gold_set.min_precision, (gold_set.name, score.precision, score.extras[:10])
