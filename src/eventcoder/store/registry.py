@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from ..errors import DataFileError, UsageError
 
 if TYPE_CHECKING:
@@ -34,9 +36,20 @@ def registry_id(kind: str | None, name: str) -> str:
     return f"{kind or 'actor'}:" + re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-_EVIDENCE = """(SELECT e.sentence FROM events e JOIN event_documents l ON l.event_id = e.id
-    WHERE l.doc_id = a.doc_id AND (e.source_canonical = a.canonical OR e.target_canonical = a.canonical)
-    ORDER BY e.start_char LIMIT 1)"""
+# The first sentence of each document that names each actor: the entry's evidence.
+_EVIDENCE = """
+    SELECT doc_id, canonical, arg_min(sentence, start_char) AS sentence FROM (
+        SELECT l.doc_id, e.source_canonical AS canonical, e.sentence, e.start_char
+        FROM events e JOIN event_documents l ON l.event_id = e.id
+        UNION ALL
+        SELECT l.doc_id, e.target_canonical, e.sentence, e.start_char
+        FROM events e JOIN event_documents l ON l.event_id = e.id)
+    WHERE canonical IS NOT NULL GROUP BY doc_id, canonical"""
+
+
+_OBSERVATIONS = pa.schema([(c, pa.date32() if c == "seen" else pa.string()) for c in (
+    "actor_id", "name", "surface", "kind", "country", "igo", "sector", "role", "seen", "doc_id", "sentence",
+    "source")])
 
 
 def learn(store: Store) -> int:
@@ -47,21 +60,24 @@ def learn(store: Store) -> int:
         conn.execute("DELETE FROM registry_observations WHERE source = 'learned'")
         rows = store.conn.execute(f"""
             SELECT a.kind, a.canonical, a.name, a.country, a.igo, a.sector, a.role,
-                   try_cast(left(d.date, 10) AS DATE) AS seen, a.doc_id, {_EVIDENCE} AS sentence
+                   try_cast(left(d.date, 10) AS DATE) AS seen, a.doc_id, ev.sentence
             FROM actors a JOIN documents d USING (doc_id)
+            LEFT JOIN ({_EVIDENCE}) ev ON ev.doc_id = a.doc_id AND ev.canonical = a.canonical
             WHERE a.kind IN ('person', 'org', 'group') AND (a.country IS NOT NULL OR a.igo IS NOT NULL
-                  OR a.role IS NOT NULL)""").fetchall()
+                  OR a.role IS NOT NULL)
+            ORDER BY a.doc_id, a.canonical, a.name, a.role""").fetchall()
         seen: set[tuple[Any, ...]] = set()
-        batch = []
+        batch: list[dict[str, Any]] = []
         for kind, canonical, name, country, igo, sector, role, day, doc_id, sentence in rows:
             key = (registry_id(kind, canonical), doc_id, name, role)
             if key in seen:
                 continue
             seen.add(key)
-            batch.append([key[0], canonical, name, kind, country, igo, sector, role, day, doc_id, sentence])
+            batch.append({"actor_id": key[0], "name": canonical, "surface": name, "kind": kind, "country": country,
+                          "igo": igo, "sector": sector, "role": role, "seen": day, "doc_id": doc_id,
+                          "sentence": sentence, "source": "learned"})
         if batch:
-            conn.executemany("INSERT INTO registry_observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'learned')",
-                             batch)
+            store._append("registry_observations", pa.Table.from_pylist(batch, schema=_OBSERVATIONS))
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
