@@ -27,6 +27,15 @@ def _writable(db: Path):  # noqa: ANN202 - a Store
     return Store.open(db)
 
 
+def _edit(db: Path, action: str, actor_id: str, done: str, **fields: object) -> None:
+    """Record one registry edit and say what it did."""
+    from ..store.registry import edit
+
+    with _writable(db) as store:
+        edit(store, action, actor_id, **fields)  # type: ignore[arg-type]
+    err.print(done, highlight=False)
+
+
 def _day(option: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -82,16 +91,13 @@ def registry_correct(
 ) -> None:
     """Correct an entry (its country, role or name); `recode` applies it to stored documents."""
     from ..query.filters import actor_code
-    from ..store.registry import edit
 
     if not any((country, role, sector, name)):
         raise UsageError("say what to correct: --country, --role, --sector or --name")
-    with _writable(db) as store:
-        edit(store, "correct", actor_id, country=actor_code("--country", country) if country else None, role=role,
-             sector=sector.upper() if sector else None, name=name, start=_day("--since", since),
-             end=_day("--until", until))
-    err.print(f"corrected {actor_id}; run `eventcoder recode --db {db}` to apply it to stored events",
-              highlight=False)
+    _edit(db, "correct", actor_id, f"corrected {actor_id}; run `eventcoder recode --db {db}` to apply it to stored "
+          "events", country=actor_code("--country", country) if country else None, role=role,
+          sector=sector.upper() if sector else None, name=name, start=_day("--since", since),
+          end=_day("--until", until))
 
 
 @registry_app.command("merge")
@@ -100,11 +106,7 @@ def registry_merge(keep: Annotated[str, typer.Argument(help="The entry that stay
                    other: Annotated[str, typer.Argument(help="The entry merged into it.")],
                    db: DbOption = DEFAULT_DB) -> None:
     """Merge two entries that are one actor ("Ampofo-Darko" and "Kwesi Ampofo-Darko")."""
-    from ..store.registry import edit
-
-    with _writable(db) as store:
-        edit(store, "merge", keep, other=other)
-    err.print(f"merged {other} into {keep}", highlight=False)
+    _edit(db, "merge", keep, f"merged {other} into {keep}", other=other)
 
 
 @registry_app.command("split")
@@ -113,11 +115,7 @@ def registry_split(actor_id: Annotated[str, typer.Argument(help="The entry to sp
                    name: Annotated[str, typer.Argument(help="The name (as written) that is someone else.")],
                    db: DbOption = DEFAULT_DB) -> None:
     """Split a name off an entry: the observations under that name become their own entry."""
-    from ..store.registry import edit
-
-    with _writable(db) as store:
-        edit(store, "split", actor_id, other=name)
-    err.print(f"split {name!r} off {actor_id}", highlight=False)
+    _edit(db, "split", actor_id, f"split {name!r} off {actor_id}", other=name)
 
 
 @registry_app.command("load")

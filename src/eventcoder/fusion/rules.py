@@ -36,7 +36,8 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 FACTUAL = frozenset({"asserted", "claimed"})
@@ -74,7 +75,6 @@ class Mention:
     target_role: str | None = None
     outlet: str | None = None
     confidence: float = 0.5
-    names: frozenset[str] = field(default=frozenset(), compare=False)
 
     def period(self) -> tuple[dt.date, dt.date] | None:
         if self.start is not None and self.end is not None:
@@ -86,6 +86,7 @@ class Mention:
     def precise(self) -> bool:
         return self.start is not None and self.start == self.end
 
+    @cached_property
     def places(self) -> frozenset[str]:
         """Where the report puts the happening: the coded location and "in/at <Place>" phrases,
         without country names (a city and its country do not disagree)."""
@@ -93,12 +94,13 @@ class Mention:
         found |= {p.lower() for p in _PLACE.findall(self.sentence) if p.split()[0] not in _STOP_NAMES}
         return frozenset(p for p in found if not _is_country(p))
 
+    @cached_property
     def evidence_names(self) -> frozenset[str]:
         """Names and numbers in the sentence; a bare year says nothing about which happening."""
-        return self.names or frozenset(w for w in _NAME.findall(self.sentence)
-                                       if w not in _STOP_NAMES and not _YEAR.fullmatch(w))
+        return frozenset(w for w in _NAME.findall(self.sentence) if w not in _STOP_NAMES and not _YEAR.fullmatch(w))
 
 
+@lru_cache(maxsize=4096)
 def _is_country(name: str) -> bool:
     import pycountry
 
@@ -110,7 +112,7 @@ def _is_country(name: str) -> bool:
 
 
 def _places_agree(a: Mention, b: Mention) -> bool:
-    pa, pb = a.places(), b.places()
+    pa, pb = a.places, b.places
     if not pa or not pb or pa & pb:
         return True
     lower_a, lower_b = a.sentence.lower(), b.sentence.lower()
@@ -147,7 +149,7 @@ class FusionRules:
             return False
         if not (a.precise() or b.precise()):
             dyad = {a.source, a.target, b.source, b.target}
-            shared = (a.evidence_names() & b.evidence_names()) - {str(x).split(":")[-1] for x in dyad if x}
+            shared = (a.evidence_names & b.evidence_names) - {str(x).split(":")[-1] for x in dyad if x}
             if not shared:
                 return False
         return True
@@ -227,7 +229,7 @@ def _components(members: list[Mention], rules: FusionRules) -> list[int]:
 
 
 def _strength(a: Mention, b: Mention) -> int:
-    return 2 * (a.precise() and b.precise() and a.start == b.start) + bool(a.places() & b.places())
+    return 2 * (a.precise() and b.precise() and a.start == b.start) + bool(a.places & b.places)
 
 
 def _order(m: Mention) -> tuple[dt.date, str]:

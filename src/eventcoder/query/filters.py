@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -159,9 +159,6 @@ class EventQuery:
 
     def narrowed(self, **changes: Any) -> EventQuery:
         return replace(self, **changes)
-
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in ((), None) for f in fields(self) if f.name not in {"order", "raw"})
 
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause over the export columns, with its bound parameters."""

@@ -132,7 +132,7 @@ class _BatchPlan:
             summary.reject(r)
             if self.state.get(r.doc_id, ("",))[0] == "ok":
                 return  # never replace a stored document by a failed re-read of it
-            self._drop_written(r.doc_id)
+            self.actors.pop(r.doc_id, None)  # a coded copy earlier in this batch loses its actors
             self.documents[r.doc_id] = {"doc_id": r.doc_id, "source": r.source, "status": r.status.value,
                                         "reason": r.reason, "detail": r.detail}
             self.state[r.doc_id] = (r.status.value, None)
@@ -159,9 +159,6 @@ class _BatchPlan:
         self.actors[d.id] = _actor_rows(r, version)
         summary.ok += 1
         summary.events += len(r.events)
-
-    def _drop_written(self, doc_id: str) -> None:
-        self.actors.pop(doc_id, None)
 
 
 def _event_row(e: Event) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from ..export import Writer
 from ..export.formats import nested
 from ..query import summaries
 from ..query import transfers as arms_q
-from ..query.filters import EventQuery
+from ..query.filters import EventQuery, actor_code
 from ..query.table import EXPORT_SELECT, count, events_table
 from ..store import Store
 from .charts import chart_for, link_to_events
@@ -178,7 +178,7 @@ def create_app(db: str | Path, wait: float = 15.0) -> FastAPI:
 
     def event_data(event_id: str) -> dict[str, Any]:
         with store() as s:
-            table = s.arrow(f"SELECT * FROM {_one_event_sql()}", [event_id])
+            table = s.arrow(f"SELECT * FROM ({EXPORT_SELECT}) x WHERE event_id = ?", [event_id])
             if table.num_rows == 0:
                 raise HTTPException(404, "no such event")
             row = table.to_pylist()[0]
@@ -408,13 +408,9 @@ def _download(table: pa.Table, fmt: str, filename: str) -> Response:
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _one_event_sql() -> str:
-    return f"({EXPORT_SELECT}) x WHERE event_id = ?"
-
-
 def _is_code(value: str) -> bool:
     try:
-        EventQuery.parse(country=value)
+        actor_code("dyad", value)
         return True
     except UsageError:
         return False
