@@ -47,6 +47,9 @@ class Settings:
     # PETRARCH-2 dictionaries), "curated" (office holders since 2015 and city gazetteer).
     # All by default; fewer only to measure what each adds (EVENTCODER_LAYERS=hand,curated).
     layers: frozenset[str] = frozenset(LAYERS)
+    # Blank the sentences that hold no trigger form before the model reads them
+    # (`events.prefilter`); EVENTCODER_PREFILTER=0 parses every sentence.
+    prefilter: bool = True
     spacy_model: str = SPACY_MODEL
     coder_version: str = CODER_VERSION
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -64,6 +67,7 @@ class Settings:
             data_dir=Path(data) if data else None,
             max_doc_chars=_env_int("EVENTCODER_MAX_DOC_CHARS", cls.max_doc_chars),
             max_sentence_chars=_env_int("EVENTCODER_MAX_SENTENCE_CHARS", cls.max_sentence_chars),
+            prefilter=os.environ.get("EVENTCODER_PREFILTER", "1").strip().lower() not in {"0", "false", "no", "off"},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean)  # type: ignore[arg-type]

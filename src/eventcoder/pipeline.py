@@ -17,11 +17,14 @@ from .actors.dictionary import ActorDictionary
 from .actors.doc_actors import DocActors
 from .actors.knowledge import Knowledge, KnownActor
 from .actors.resolve import ActorResolver
+from .cache import cached
 from .config import Settings, data_files
 from .datafiles import read_yaml
 from .errors import DataFileError, Reason
 from .events.coder import EventCoder
 from .events.lexicon import Codebook, Lexicon
+from .events.prefilter import SentenceFilter
+from .events.words import OBLIGATION
 from .nlp.pipeline import load_nlp
 from .records import Actor, CodedDocument, Document, Event, Mention, Rejected, make_document
 
@@ -48,18 +51,20 @@ class Coder:
     nlp: Language
     resolver: ActorResolver
     coder: EventCoder
+    sentence_filter: SentenceFilter | None = None  # None: the model reads every sentence
     extra: dict[str, KnownActor] = field(default_factory=dict)  # named actors added over the dictionaries
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Coder:
         settings = settings or Settings.from_env()
-        dictionary = ActorDictionary.load(settings)
-        knowledge = Knowledge.load(settings, settings.layers)
-        nlp = load_nlp(settings.spacy_model, list(dictionary.titles.abbreviations))
         codebook = Codebook.load()
-        lexicon = Lexicon.load(settings, codebook)
-        coder = EventCoder(lexicon, codebook, _load_contexts(settings, codebook), settings.coder_version)
-        return cls(settings, nlp, ActorResolver(dictionary, nlp, knowledge), coder)
+        dictionary, knowledge, lexicon, contexts = cached(settings, "knowledge", lambda: (
+            ActorDictionary.load(settings), Knowledge.load(settings, settings.layers),
+            Lexicon.load(settings, codebook), _load_contexts(settings, codebook)))
+        nlp = load_nlp(settings.spacy_model, list(dictionary.titles.abbreviations))
+        coder = EventCoder(lexicon, codebook, contexts, settings.coder_version)
+        sentence_filter = _sentence_filter(nlp, lexicon, dictionary) if settings.prefilter else None
+        return cls(settings, nlp, ActorResolver(dictionary, nlp, knowledge), coder, sentence_filter)
 
     def code_documents(self, documents: Iterable[Document | Rejected], batch_size: int = 16, workers: int = 1
                        ) -> Iterator[CodedDocument | Rejected]:
@@ -74,23 +79,28 @@ class Coder:
             yield from code_in_processes(self.settings, documents, workers, self.extra)
             return
 
-        def texts() -> Iterator[tuple[str, Document | Rejected]]:
+        Skipped = list[tuple[int, str]]
+
+        def texts() -> Iterator[tuple[str, tuple[Document | Rejected, Skipped]]]:
             for d in documents:
                 if isinstance(d, Rejected):
-                    yield "", d
+                    yield "", (d, [])
                 elif len(d.text) > self.settings.max_doc_chars:
-                    yield "", Rejected(d.id, d.source or "", Reason.TOO_LARGE.value,
-                                       f"{len(d.text):,} characters; the limit is "
-                                       f"{self.settings.max_doc_chars:,} (EVENTCODER_MAX_DOC_CHARS)")
+                    yield "", (Rejected(d.id, d.source or "", Reason.TOO_LARGE.value,
+                                        f"{len(d.text):,} characters; the limit is "
+                                        f"{self.settings.max_doc_chars:,} (EVENTCODER_MAX_DOC_CHARS)"), [])
+                elif self.sentence_filter is not None:
+                    masked, skipped = self.sentence_filter.mask(d.text)
+                    yield masked, (d, skipped)
                 else:
-                    yield d.text, d
+                    yield d.text, (d, [])
 
-        for spacy_doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        for spacy_doc, (item, skipped) in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
             if isinstance(item, Rejected):
                 yield item
                 continue
             try:
-                actors = self.resolver.resolve(spacy_doc, item.date)
+                actors = self.resolver.resolve(spacy_doc, item.date, skipped)
                 events = self.coder.code(item, actors, self.settings.max_sentence_chars)
                 hosted = {a.canonical: a for e in events if "+host" in e.rule for a in (e.source, e.target)
                           if a is not None and a.kind == "person" and a.country}
@@ -110,10 +120,23 @@ class Coder:
         resolver = copy.copy(self.resolver)
         base = self.resolver.knowledge
         resolver.knowledge = Knowledge({**base.actors, **extra}, base.places)
-        return Coder(self.settings, self.nlp, resolver, self.coder, {**self.extra, **extra})
+        return Coder(self.settings, self.nlp, resolver, self.coder, self.sentence_filter, {**self.extra, **extra})
 
     def code_document(self, document: Document) -> CodedDocument | Rejected:
         return next(iter(self.code_documents([document])))
+
+
+def _sentence_filter(nlp: Language, lexicon: Lexicon, dictionary: ActorDictionary) -> SentenceFilter:
+    """The first pass, with the candidate lemmas the model's own lemmatizer could produce."""
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    rules, exceptions = lookups.get_table("lemma_rules"), lookups.get_table("lemma_exc")
+    return SentenceFilter(
+        lexicon,
+        {pos: [(str(old), str(new)) for old, new in rules.get(pos, [])] for pos in ("verb", "noun")},
+        {pos: dict(exceptions.get(pos, {})) for pos in ("verb", "noun")},
+        OBLIGATION,
+        dictionary.titles.abbreviations,
+    )
 
 
 def _final_mention(m: Mention, actors: DocActors, hosted: dict[str, Actor]) -> Mention:

@@ -45,6 +45,7 @@ class DocActors:
     dictionary: ActorDictionary
     knowledge: Knowledge = field(default_factory=Knowledge.empty)
     day: date | None = None  # the document's date: roles in the dictionaries are dated
+    skipped: int = 0  # stretches of text the first pass blanked (`events.prefilter`)
     mentions: list[Mention] = field(default_factory=list)
     by_token: dict[int, Mention] = field(default_factory=dict)
     persons: dict[str, Actor] = field(default_factory=dict)  # canonical -> person

@@ -13,6 +13,8 @@ from dataclasses import replace
 from datetime import date
 
 from spacy.language import Language
+from collections.abc import Sequence
+
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -43,6 +45,7 @@ class ActorResolver:
         self.dictionary = dictionary
         self.knowledge = knowledge or Knowledge.empty()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.tokenizer = nlp.tokenizer
         self._entries: dict[str, Entry] = {}
         for surface, entry in dictionary.entries.items():
             key = f"{entry.kind}:{surface}"
@@ -51,11 +54,20 @@ class ActorResolver:
         t = dictionary.titles
         self._strip = {w.lower() for w in t.ranks | t.honorifics} | {a.lower() for a in t.abbreviations}
 
-    def resolve(self, doc: Doc, pub_date: str | None = None) -> DocActors:
-        """Every actor mention of ``doc``; dated roles are read as of ``pub_date``."""
-        state = DocActors(doc, self.dictionary, knowledge=self.knowledge, day=_parse_day(pub_date))
+    def resolve(self, doc: Doc, pub_date: str | None = None, skipped: Sequence[tuple[int, str]] = ()
+                ) -> DocActors:
+        """Every actor mention of ``doc``; dated roles are read as of ``pub_date``.
+
+        ``skipped`` are the (offset, text) stretches the first pass blanked: the model never
+        read them, but the states, capitals and groups they name still tell which countries
+        the document is about, so the gazetteer reads them (tokens only, no NER).
+        """
+        state = DocActors(doc, self.dictionary, knowledge=self.knowledge, day=_parse_day(pub_date),
+                          skipped=len(skipped))
         state.index()
         self._gazetteer(doc, state)
+        for offset, text in skipped:
+            self._context(offset, text, state)
         self._places(doc, state)
         self._persons(doc, state)
         state.mentions.sort(key=lambda m: m.start)
@@ -69,28 +81,39 @@ class ActorResolver:
             key = doc.vocab.strings[match_id]
             spans.append(Span(doc, start, end, label=key))
         for span in filter_spans(spans):
-            entry = self._entries[span.label_]
             # "Jordan" inside the person "Michael Jordan" is not the country; "Sri Lanka's" that the
             # tagger swept into a PERSON with what follows is still the country (a possessive).
             possessive = span.end < len(doc) and doc[span.end].tag_ == "POS"
             if not possessive and any(e.label_ == "PERSON" and e.start <= span.start and span.end <= e.end
                                       and len(e) > len(span) for e in state.ents):
                 continue
-            if entry.kind == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
-                # "ethnic Hungarians in Romania" are a group of that state's residents, not Albania.
-                name = f"ethnic {span.text}"
-                actor = Actor(name, name, None, None, "CVL", None, "group")
-            elif entry.kind in ("name", "demonym", "capital"):
-                actor = Actor(span.text, entry.canonical, entry.country, None,
-                              "GOV" if entry.kind == "capital" else None, None, "state")
-            elif entry.kind == "igo":
-                actor = Actor(span.text, entry.canonical, None, entry.igo, entry.sector, None, "igo")
-            else:
-                actor = Actor(span.text, entry.canonical, entry.country, None, entry.sector, None, "group")
-            mention = Mention(span.text, span.start_char, span.end_char, actor, entry.kind)
+            mention = self._mention(span, 0)
             state.mentions.append(mention)
             for i in range(span.start, span.end):
                 state.by_token[i] = mention
+
+    def _context(self, offset: int, text: str, state: DocActors) -> None:
+        """Gazetteer mentions in a stretch the model skipped; no token of the parse holds them."""
+        doc = self.tokenizer(text)
+        spans = [Span(doc, start, end, label=doc.vocab.strings[match_id])
+                 for match_id, start, end in self.matcher(doc)]
+        state.mentions.extend(self._mention(span, offset) for span in filter_spans(spans))
+
+    def _mention(self, span: Span, offset: int) -> Mention:
+        entry = self._entries[span.label_]
+        doc = span.doc
+        if entry.kind == "demonym" and span.start > 0 and doc[span.start - 1].lower_ == "ethnic":
+            # "ethnic Hungarians in Romania" are a group of that state's residents, not Albania.
+            name = f"ethnic {span.text}"
+            actor = Actor(name, name, None, None, "CVL", None, "group")
+        elif entry.kind in ("name", "demonym", "capital"):
+            actor = Actor(span.text, entry.canonical, entry.country, None,
+                          "GOV" if entry.kind == "capital" else None, None, "state")
+        elif entry.kind == "igo":
+            actor = Actor(span.text, entry.canonical, None, entry.igo, entry.sector, None, "igo")
+        else:
+            actor = Actor(span.text, entry.canonical, entry.country, None, entry.sector, None, "group")
+        return Mention(span.text, span.start_char + offset, span.end_char + offset, actor, entry.kind)
 
     def _places(self, doc: Doc, state: DocActors) -> None:
         """Cities and regions the gazetteer lacks name their country ("arrived in Nairobi")."""

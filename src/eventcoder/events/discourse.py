@@ -66,7 +66,7 @@ def _fill_home_countries(events: list[Event], actors: DocActors) -> list[Event]:
     document, is about. The rule string records it (``+home``)."""
     if not events:
         return events
-    doc_home = _home_country(actors.mentions, strict=len(actors.sents) > 1)
+    doc_home = _home_country(actors.mentions, strict=len(actors.sents) + actors.skipped > 1)
     sent_homes: dict[tuple[int, int], str | None] = {}  # one count per sentence, not per event
     out = []
     for e in events:
