@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
+from spacy.tokens import Doc as SpacyDoc
 
 from .actors.dictionary import ActorDictionary
 from .actors.doc_actors import DocActors
@@ -25,7 +28,7 @@ from .events.coder import EventCoder
 from .events.lexicon import Codebook, Lexicon
 from .events.prefilter import SentenceFilter
 from .events.words import OBLIGATION
-from .nlp.pipeline import load_nlp
+from .nlp.pipeline import load_nlp, recognise_selected
 from .records import Actor, CodedDocument, Document, Event, Mention, Rejected, make_document
 
 
@@ -41,6 +44,8 @@ def _load_contexts(settings: Settings, codebook: Codebook) -> dict[str, str]:
             for w in words or []:
                 cues[str(w).lower()] = str(ctx)
     return cues
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -95,7 +100,11 @@ class Coder:
                 else:
                     yield d.text, (d, [])
 
-        for spacy_doc, (item, skipped) in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        selective = self.sentence_filter is not None and "ner" in self.nlp.pipe_names
+        parsed = self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, disable=["ner"] if selective else [])
+        if selective:
+            parsed = self._recognise(parsed, batch_size)
+        for spacy_doc, (item, skipped) in parsed:
             if isinstance(item, Rejected):
                 yield item
                 continue
@@ -110,6 +119,14 @@ class Coder:
                                f"{type(exc).__name__} while coding: {str(exc)[:200]}")
                 continue
             yield CodedDocument(item, tuple(events), mentions)
+
+    def _recognise(self, parsed: Iterable[tuple[SpacyDoc, T]], batch_size: int) -> Iterator[tuple[SpacyDoc, T]]:
+        """Names for the sentences the coder can code; the others keep none (`recognise_selected`)."""
+        ner = self.nlp.get_pipe("ner")
+        stream = iter(parsed)
+        while batch := list(islice(stream, batch_size)):
+            recognise_selected(ner, [doc for doc, _ in batch], self.coder.codable_sentences, batch_size)
+            yield from batch
 
     def with_knowledge(self, extra: dict[str, KnownActor]) -> Coder:
         """This coder with more named actors (the registry of a corpus) over its dictionaries."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..actors.doc_actors import DocActors
 from ..records import Actor, Document, Event, Modality
@@ -50,6 +50,9 @@ from .words import (
 )
 
 
+TRIGGER_POS = frozenset({"VERB", "AUX", "NOUN", "PROPN"})  # the parts of speech `Triggers.match` reads
+
+
 class EventCoder:
     """Codes the sentences of one parsed document into `Event` records."""
 
@@ -62,6 +65,8 @@ class EventCoder:
         self.context_cues = contexts  # lemma or phrase -> context
         self.version = version
         self.dates = DateResolver()
+        self._heads: frozenset[int] | None = None  # lexicon head words as string hashes (on first use)
+        self._trigger_pos: frozenset[int] = frozenset()
 
     # ---- entry point --------------------------------------------------------------------
 
@@ -72,6 +77,33 @@ class EventCoder:
                 continue
             events.extend(self._code_sentence(sent, document, actors, events))
         return _fill_home_countries(_infer_host_countries(events, actors), actors)
+
+    def codable_sentences(self, doc: Doc) -> list[Span]:
+        """The sentences holding a trigger this coder acts on (an event word or a speech verb).
+
+        Only tokens whose part of speech and lemma (or word) could head a lexicon entry
+        are matched in full, read from the document's arrays without building a token each.
+        """
+        heads = self._trigger_hashes(doc)
+        rows = doc.to_array(["POS", "LEMMA", "LOWER"]).tolist()
+        hits = [i for i, (pos, lemma, lower) in enumerate(rows) if pos in self._trigger_pos
+                and (lemma in heads or lower in heads or doc.vocab.strings[lower].endswith("ed"))]
+        out: list[Span] = []
+        for i in hits:
+            tok = doc[i]
+            if out and out[-1].start <= i < out[-1].end:
+                continue
+            p = self.triggers.match(tok)
+            if p is not None and (p.event_type is not None or p.frame == "speech"):
+                out.append(tok.sent)
+        return out
+
+    def _trigger_hashes(self, doc: Doc) -> frozenset[int]:
+        if self._heads is None:
+            strings = doc.vocab.strings
+            self._trigger_pos = frozenset(strings[p] for p in TRIGGER_POS)
+            self._heads = frozenset(strings.add(w) for w in (*self.lexicon.verbs, *self.lexicon.nouns))
+        return self._heads
 
     # ---- sentences ----------------------------------------------------------------------
 

@@ -25,9 +25,17 @@ from .lexicon import Lexicon, Pattern
 # splitting too often could cut a sentence, so abbreviations never end one.
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])|(\n\s*)")
 _TOKEN = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
-# Before these a word is a noun, never the verb the tagger would need ("the pound", "its tax").
+# Before these a word is a noun, never the verb the tagger would need ("the pound", "its tax",
+# "three stocks"); before a preposition, a plain or -s form is a noun too ("in trade").
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "my", "your", "this", "these",
-                          "those", "each", "every", "any", "no", "some", "per"})
+                          "those", "each", "every", "any", "no", "some", "per", "two", "three", "four", "five",
+                          "six", "seven", "eight", "nine", "ten", "dozen", "hundred", "thousand", "million",
+                          "billion", "bn", "m"})
+_PREPOSITIONS = frozenset({"for", "in", "on", "with", "by", "from", "of", "at", "into", "about", "over", "under",
+                           "after", "before", "between", "against", "without", "through", "during", "across",
+                           "via", "than"})
+# "he's agreed": after these, "'s" is "is" or "has", not a possessive
+_CONTRACTING = frozenset({"he", "she", "it", "that", "there", "what", "who", "here", "where", "let"})
 # "A.", "U.S.": a single letter or a word with a period inside.
 _ABBREVIATION = re.compile(r"(?:^|[^A-Za-z])(?:[A-Za-z]|[A-Za-z]+\.[A-Za-z.]*)\.$")
 _COMMON_ABBREVIATIONS = frozenset({
@@ -117,10 +125,7 @@ class SentenceFilter:
             lemmas = self.lemmas(words[i])
             if not lemmas:
                 continue
-            prev = tokens[k - 1] if k else ""
-            # "the pound", "600m pounds", "the United Nations": no verb reading here
-            nominal = prev.lower() in _DETERMINERS or prev.isdigit() or (
-                token[0].isupper() and prev[:1].isalpha() and not title_case)
+            nominal = _nominal(tokens, k, title_case)
             for lemma in lemmas:
                 for entry in self.entries[lemma]:
                     if nominal and entry.pos == "verb":
@@ -177,6 +182,22 @@ class SentenceFilter:
             return False
         last = head.split()[-1] if head.split() else ""
         return last.lower() in self.abbreviations or bool(_ABBREVIATION.search(last))
+
+
+def _nominal(tokens: list[str], k: int, title_case: bool) -> bool:
+    """Whether the word at ``k`` can only be a noun here: after a determiner, number or
+    possessive ("the pound", "600m pounds", "Iran's trade"), a plain form after a
+    preposition ("in trade"), or a capital inside running text ("the United Nations")."""
+    if not k:
+        return False
+    token, prev = tokens[k], tokens[k - 1].lower()
+    if prev in _DETERMINERS or prev.isdigit():
+        return True
+    if prev in _PREPOSITIONS and not token.lower().endswith(("ing", "ed")):
+        return True
+    if prev == "s" and k >= 3 and tokens[k - 2] in {"'", "’"} and tokens[k - 3].lower() not in _CONTRACTING:
+        return True
+    return token[0].isupper() and prev[:1].isalpha() and not title_case
 
 
 class _Context:

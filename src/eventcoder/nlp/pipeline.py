@@ -8,7 +8,7 @@ parser respects the boundaries it sets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.tokens._retokenize import set_token_attrs
 
 from ..errors import ConfigError
@@ -45,27 +45,33 @@ class SentenceHints:
         self.bare = frozenset(a.rstrip(".") for a in abbreviations)
 
     def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        rows = doc.to_array(["ORTH", "IS_SPACE", "IS_PUNCT"]).tolist()  # no token objects per word
+        final = {strings.add(p) for p in FINAL_PUNCT}
+        abbreviations = {strings.add(a) for a in self.abbreviations}
+        closers = {strings.add(")"), strings.add(".")}
         run = 0
-        for i in range(1, len(doc)):
-            prev, tok = doc[i - 1], doc[i]
-            run = 0 if prev.text in FINAL_PUNCT or "\n" in prev.whitespace_ else run + 1
+        for i in range(1, len(rows)):
+            prev, (orth, is_space, is_punct) = rows[i - 1], rows[i]
+            run = 0 if prev[0] in final else run + 1
             if run >= MAX_RUN_TOKENS:
-                tok.is_sent_start = True
+                doc[i].is_sent_start = True
                 run = 0
                 continue
-            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-                tok.is_sent_start = True
-                if i + 1 < len(doc) and not tok.is_punct and not doc[i + 1].is_space:
+            if prev[1] and "\n" in strings[prev[0]]:
+                doc[i].is_sent_start = True
+                if i + 1 < len(rows) and not is_punct and not rows[i + 1][1]:
                     doc[i + 1].is_sent_start = False  # a line's first word is not a sentence of its own
-            elif tok.is_space:
+            elif is_space:
                 continue
-            elif prev.text in self.abbreviations:
-                tok.is_sent_start = False
-            elif prev.text in {")", "."} and i >= 2 and doc[i - 2].text.rstrip(".") in self.bare:
+            elif prev[0] in abbreviations:
+                doc[i].is_sent_start = False
+            elif prev[0] in closers and i >= 2 and strings[rows[i - 2][0]].rstrip(".") in self.bare:
                 # "(Ret.) Tomas Varga": the parenthesised rank does not end the sentence.
-                tok.is_sent_start = False
-            elif prev.text == ")" and i >= 3 and doc[i - 3].text.rstrip(".") in self.bare:
-                tok.is_sent_start = False
+                doc[i].is_sent_start = False
+            elif prev[0] in closers and strings[prev[0]] == ")" and i >= 3 and \
+                    strings[rows[i - 3][0]].rstrip(".") in self.bare:
+                doc[i].is_sent_start = False
         return doc
 
 
@@ -257,6 +263,8 @@ class MemoLemmatizer:
     def __init__(self) -> None:
         self.delegate: Any = None
         self.memo: dict[tuple[int, int, int], int] = {}
+        self.base: dict[tuple[int, int], bool] = {}
+        self.tables: dict[str, tuple[frozenset[str], dict[str, list[str]], list[tuple[str, str]]]] = {}
 
     def use(self, lemmatizer: Any) -> None:
         self.delegate = lemmatizer
@@ -275,12 +283,58 @@ class MemoLemmatizer:
                 key = (orth, pos, morph)
                 lemma = memo.get(key, 0)
                 if lemma == 0:
-                    lemma = strings.add(self.delegate.lemmatize(doc[i])[0])
+                    lemma = strings.add(self._lemma(doc[i], pos, morph))
                     if len(memo) < 1_000_000:
                         memo[key] = lemma
             lemmas.append(lemma)
         doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64"))
         return doc
+
+    def _lemma(self, token: Any, pos: int, morph: int) -> str:
+        """spaCy's `Lemmatizer.rule_lemmatize`, step for step, with its word lists as sets: it
+        tests membership in a list of some 60,000 lemmas, a quarter of a millisecond a word.
+        The base-form test (a function of part of speech and morphology) is asked once per pair."""
+        string = str(token.text)
+        univ_pos = str(token.pos_).lower()
+        if univ_pos in ("", "eol", "space"):
+            return string.lower()
+        base = self.base.get((pos, morph))
+        if base is None:
+            base = self.base[(pos, morph)] = bool(self.delegate.is_base_form(token))
+        if base:
+            return string.lower()
+        index, exceptions, rules = self._tables(univ_pos)
+        if not (index or exceptions or rules):
+            return string if univ_pos == "propn" else string.lower()
+        lower = string.lower()
+        forms: list[str] = []
+        oov_forms: list[str] = []
+        for old, new in rules:
+            if lower.endswith(old):
+                form = lower[: len(lower) - len(old)] + new
+                if not form:
+                    pass
+                elif form in index:
+                    forms.insert(0, form)
+                elif not form.isalpha():
+                    forms.append(form)
+                else:
+                    oov_forms.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(lower, []):
+            if form not in forms:
+                forms.insert(0, form)
+        return (forms or oov_forms or [string])[0]
+
+    def _tables(self, univ_pos: str) -> tuple[frozenset[str], dict[str, list[str]], list[tuple[str, str]]]:
+        found = self.tables.get(univ_pos)
+        if found is None:
+            lookups = self.delegate.lookups
+            found = self.tables[univ_pos] = (
+                frozenset(lookups.get_table("lemma_index", {}).get(univ_pos, ()) or ()),
+                dict(lookups.get_table("lemma_exc", {}).get(univ_pos, {}) or {}),
+                [(str(o), str(n)) for o, n in (lookups.get_table("lemma_rules", {}).get(univ_pos, []) or [])])
+        return found
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
         for doc in docs:
@@ -297,3 +351,31 @@ def memoise_lemmatizer(nlp: Language) -> None:
     original = nlp.get_pipe("lemmatizer")
     memo = nlp.replace_pipe("lemmatizer", MEMO_LEMMATIZER)
     memo.use(original)  # type: ignore[attr-defined]
+
+
+def recognise_selected(ner: Any, docs: list[Doc], wanted: Callable[[Doc], list[Span]], batch_size: int = 16
+                       ) -> None:
+    """Run the entity recogniser only on the sentences ``wanted`` picks, in place.
+
+    The small model's recogniser carries its own embedding layers and costs as much as
+    tagger and parser together; a sentence the event coder cannot code needs no names.
+    The chosen sentences of each document are copied into one smaller document (same
+    words, spacing and norms, so the same features), recognised, and the entities are
+    written back at their original positions; every other token is outside any entity.
+    """
+    subs: list[Doc] = []
+    positions: list[numpy.ndarray] = []
+    for doc in docs:
+        chosen = wanted(doc)
+        index = (numpy.concatenate([numpy.arange(s.start, s.end) for s in chosen]) if chosen
+                 else numpy.zeros(0, dtype="int64"))
+        rows = doc.to_array(["ORTH", "SPACY", "NORM"])[index]
+        strings = doc.vocab.strings
+        sub = Doc(doc.vocab, words=[strings[h] for h in rows[:, 0].tolist()], spaces=rows[:, 1].astype(bool).tolist())
+        if len(index):
+            sub.from_array(["NORM"], rows[:, 2:3])
+        subs.append(sub)
+        positions.append(index)
+    for doc, sub, index in zip(docs, ner.pipe(subs, batch_size=batch_size), positions, strict=True):
+        doc.set_ents([Span(doc, int(index[e.start]), int(index[e.end - 1]) + 1, label=e.label) for e in sub.ents],
+                     default="outside")
