@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
+from spacy.tokens import Span as SpanType
 
 from .actors.dictionary import ActorDictionary
 from .actors.doc_actors import DocActors
@@ -125,8 +126,17 @@ class Coder:
         ner = self.nlp.get_pipe("ner")
         stream = iter(parsed)
         while batch := list(islice(stream, batch_size)):
-            recognise_selected(ner, [doc for doc, _ in batch], self.coder.codable_sentences, batch_size)
+            recognise_selected(ner, [doc for doc, _ in batch], self._named_sentences, batch_size)
             yield from batch
+
+    def _named_sentences(self, doc: SpacyDoc) -> list[SpanType]:
+        """The sentences whose names matter: those the coder can code and those naming a role."""
+        codable = self.coder.codable_sentences(doc)
+        if self.sentence_filter is None:
+            return codable
+        seen = {s.start for s in codable}
+        roles = [s for s in doc.sents if s.start not in seen and self.sentence_filter.names_role(s.text)]
+        return sorted(codable + roles, key=lambda s: s.start)
 
     def with_knowledge(self, extra: dict[str, KnownActor]) -> Coder:
         """This coder with more named actors (the registry of a corpus) over its dictionaries."""
@@ -153,6 +163,7 @@ def _sentence_filter(nlp: Language, lexicon: Lexicon, dictionary: ActorDictionar
         {pos: dict(exceptions.get(pos, {})) for pos in ("verb", "noun")},
         OBLIGATION,
         dictionary.titles.abbreviations,
+        dictionary.titles.person_nouns | dictionary.titles.ranks | dictionary.titles.honorifics,
     )
 
 

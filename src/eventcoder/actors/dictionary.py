@@ -69,6 +69,7 @@ class Titles:
     role_words: frozenset[str]
     companion_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
+    person_nouns: frozenset[str] = frozenset()
 
 
 def _load_yaml(name: str, text: str) -> Any:
@@ -290,4 +291,5 @@ def _load_titles(settings: Settings) -> Titles:
         role_words=frozenset(w.lower() for w in merged["role_words"]),
         companion_verbs=frozenset(merged.get("companion_verbs", [])),
         meeting_verbs=frozenset(merged.get("meeting_verbs", [])),
+        person_nouns=frozenset(w.lower() for w in merged.get("person_nouns", [])),
     )

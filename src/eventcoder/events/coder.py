@@ -73,7 +73,10 @@ class EventCoder:
     def code(self, document: Document, actors: DocActors, max_sentence_chars: int) -> list[Event]:
         events: list[Event] = []
         for sent in actors.sents:
-            if len(sent.text) > max_sentence_chars or not any(t.is_alpha for t in sent):
+            if not any(t.is_alpha for t in sent):
+                continue
+            start, end = _sentence_offsets(sent)  # a blanked neighbour's spaces are no part of it
+            if end - start > max_sentence_chars:
                 continue
             events.extend(self._code_sentence(sent, document, actors, events))
         return _fill_home_countries(_infer_host_countries(events, actors), actors)
@@ -94,7 +97,7 @@ class EventCoder:
             if out and out[-1].start <= i < out[-1].end:
                 continue
             p = self.triggers.match(tok)
-            if p is not None and (p.event_type is not None or p.frame == "speech"):
+            if p is not None and (p.event_type is not None or (p.frame == "speech" and any(_demand_clauses(tok)))):
                 out.append(tok.sent)
         return out
 
@@ -271,13 +274,7 @@ class EventCoder:
     def _demands(self, tok: Token, p: Pattern, sent: Span, document: Document, actors: DocActors) -> list[Event]:
         """ "Norway said Denmark must release the crews": the speaker demands of Sudan (REQUEST)."""
         out: list[Event] = []
-        clauses = [c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)]
-        blamed = [c for c in tok.children if c.dep_ == "ccomp" and _blame(c)]
-        told = next((c for c in tok.children if c.dep_ == "dobj"), None)
-        if tok.lemma_ == "tell" and told is not None and any(
-                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                for c in tok.children):
-            clauses.append(told)  # "told the Palestinians to move south": an order to them
+        clauses, blamed = _demand_clauses(tok)
         speaker_tok, _ = _subject(tok)
         sources = actors.actors_for(speaker_tok) if (clauses or blamed) and speaker_tok is not None else []
         if not sources:
@@ -296,7 +293,7 @@ class EventCoder:
         demand = replace(p, event_type="REQUEST", frame=None)
         rule = f"{p.name}+must"
         for clause in clauses:
-            subj = clause if clause is told else next((s for s in clause.children if s.dep_ in SUBJ), None)
+            subj = clause if clause.dep_ == "dobj" else next((s for s in clause.children if s.dep_ in SUBJ), None)
             targets = actors.actors_for(subj) if subj is not None else []
             for src in sources:
                 for tgt in targets:
@@ -357,6 +354,19 @@ class EventCoder:
 def _sentence_offsets(sent: Span) -> tuple[int, int]:
     toks = [t for t in sent if not t.is_space]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _demand_clauses(tok: Token) -> tuple[list[Token], list[Token]]:
+    """A speech verb's clauses that state a demand ("said Y must ..."; "told them to move",
+    where the addressee stands for the clause) and those that lay blame ("said Iran was responsible")."""
+    clauses = [c for c in tok.children if c.dep_ == "ccomp" and _obligation(c)]
+    blamed = [c for c in tok.children if c.dep_ == "ccomp" and _blame(c)]
+    told = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    if tok.lemma_ == "tell" and told is not None and any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in tok.children):
+        clauses.append(told)  # "told the Palestinians to move south": an order to them
+    return clauses, blamed
 
 
 def _blame(clause: Token) -> bool:
