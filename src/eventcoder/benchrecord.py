@@ -85,10 +85,12 @@ def _rates(n_docs: int, sentences: int, words: int, seconds: float) -> dict[str,
 
 def run_record(docs: Sequence[Document], out_dir: Path, scales: Sequence[int] = (1, 2, 4),
                label: str = "") -> dict[str, Any]:
+    from dataclasses import replace
+
     import spacy
 
     from .config import Settings
-    from .pipeline import default_coder
+    from .pipeline import Coder, default_coder
     from .store import ingest_results
 
     settings = Settings.from_env()
@@ -110,6 +112,14 @@ def run_record(docs: Sequence[Document], out_dir: Path, scales: Sequence[int] = 
         start = time.perf_counter()
         list(coder.code_documents(docs, workers=w))
         timings[f"coder_{w}"] = time.perf_counter() - start
+    # The same coder with the first pass off: every sentence through every component.
+    full = Coder.load(replace(settings, prefilter=False))
+    list(full.code_documents(docs[:2]))
+    start = time.perf_counter()
+    list(full.code_documents(docs))
+    timings["coder_full_parse_1"] = time.perf_counter() - start
+    del full
+    kept = _kept_words(coder, texts) / max(1, words)
 
     store_share: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +157,8 @@ def run_record(docs: Sequence[Document], out_dir: Path, scales: Sequence[int] = 
         "in_process": {k: _rates(n, sentences, words, v) for k, v in timings.items()},
         "ratios": {
             "coder_vs_spacy_1_process": round(timings["spacy_1"] / timings["coder_1"], 3),
+            "coder_full_parse_vs_spacy_1_process": round(timings["spacy_1"] / timings["coder_full_parse_1"], 3),
+            "first_pass_words_kept": round(kept, 3),
             "coder_vs_spacy_2_processes": round(timings["spacy_2"] / timings["coder_2"], 3),
             "ingest_vs_spacy_1_process": round(timings["spacy_1"] / timings["ingest_1"], 3),
             "spacy_2_vs_1": round(timings["spacy_1"] / timings["spacy_2"], 3),
@@ -166,6 +178,13 @@ def run_record(docs: Sequence[Document], out_dir: Path, scales: Sequence[int] = 
     (out_dir / f"bench-{stamp}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     (out_dir / f"bench-{stamp}.md").write_text(markdown(result), encoding="utf-8")
     return result
+
+
+def _kept_words(coder: Any, texts: Sequence[str]) -> int:
+    """Words left for the model after the first pass blanks the sentences without triggers."""
+    if coder.sentence_filter is None:
+        return sum(len(t.split()) for t in texts)
+    return sum(len(coder.sentence_filter.mask(t)[0].split()) for t in texts)
 
 
 def markdown(r: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .config import Settings
 
@@ -47,7 +47,7 @@ def cached(settings: Settings, name: str, build: Callable[[], T]) -> T:
     path = folder / f"{name}-{_fingerprint(settings)}.pickle"
     try:
         with path.open("rb") as fh:
-            return pickle.load(fh)  # type: ignore[no-any-return]  # noqa: S301 - the user's own cache
+            return cast(T, pickle.load(fh))  # noqa: S301 - the user's own cache
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         pass
     value = build()

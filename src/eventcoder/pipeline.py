@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TypeVar
-from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
@@ -145,8 +145,7 @@ class Coder:
         import copy
 
         resolver = copy.copy(self.resolver)
-        base = self.resolver.knowledge
-        resolver.knowledge = Knowledge({**base.actors, **extra}, base.places)
+        resolver.knowledge = self.resolver.knowledge.with_overlay(extra)
         return Coder(self.settings, self.nlp, resolver, self.coder, self.sentence_filter, {**self.extra, **extra})
 
     def code_document(self, document: Document) -> CodedDocument | Rejected:

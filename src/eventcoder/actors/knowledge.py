@@ -16,8 +16,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -140,14 +142,32 @@ def _keys(name: str) -> list[str]:
 
 
 class Knowledge:
-    """Normalised name -> KnownActor, and place name -> country."""
+    """Normalised name -> KnownActor, and place name -> country; ``overlay`` (a corpus's
+    registry) is consulted before the dictionaries."""
 
-    def __init__(self, actors: dict[str, KnownActor], places: dict[str, str]) -> None:
+    def __init__(self, actors: Mapping[str, KnownActor], places: dict[str, str],
+                 overlay: Mapping[str, KnownActor] | None = None) -> None:
         self.actors = actors
         self.places = places
+        self.overlay: Mapping[str, KnownActor] = overlay or {}
 
     def lookup(self, name: str) -> KnownActor | None:
-        return self.actors.get(normalise(name))
+        key = normalise(name)
+        return self.overlay.get(key) or self.actors.get(key)
+
+    def with_overlay(self, extra: Mapping[str, KnownActor]) -> Knowledge:
+        return Knowledge(self.actors, self.places, {**self.overlay, **extra})
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Pickled as plain tuples (`cache`): 30,000 dataclass records take half a second to
+        unpickle, and a run looks up only the few hundred names its documents hold."""
+        actors = self.actors if isinstance(self.actors, _CompactActors) else _CompactActors.pack(self.actors)
+        return actors.rows, actors.index, self.places, dict(self.overlay)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        rows, index, self.places, overlay = state
+        self.actors = _CompactActors(rows, index)
+        self.overlay = overlay
 
     def place(self, name: str) -> str | None:
         return self.places.get(normalise(name))
@@ -178,6 +198,45 @@ class Knowledge:
         for key in [k for k in places if k in by_key and by_key[k].kind != "place"]:
             del places[key]  # a person or organisation named like a town is the person
         return cls(by_key, places)
+
+
+_ROLE_FIELDS = ("country", "igo", "sector", "role", "start", "end")
+
+
+class _CompactActors(Mapping[str, KnownActor]):
+    """A read-only name -> KnownActor mapping that builds each record on first lookup."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], index: dict[str, int]) -> None:
+        self.rows = rows  # (name, kind, source, ((country, igo, sector, role, start, end), ...))
+        self.index = index  # key -> row
+        self._built: dict[int, KnownActor] = {}
+
+    @classmethod
+    def pack(cls, actors: Mapping[str, KnownActor]) -> _CompactActors:
+        rows: list[tuple[Any, ...]] = []
+        seen: dict[int, int] = {}  # one row per record, however many keys name it
+        index: dict[str, int] = {}
+        for key, a in actors.items():
+            if id(a) not in seen:
+                seen[id(a)] = len(rows)
+                rows.append((a.name, a.kind, a.source, tuple(tuple(getattr(r, f) for f in _ROLE_FIELDS)
+                                                              for r in a.roles)))
+            index[key] = seen[id(a)]
+        return cls(rows, index)
+
+    def __getitem__(self, key: str) -> KnownActor:
+        i = self.index[key]
+        found = self._built.get(i)
+        if found is None:
+            name, kind, source, roles = self.rows[i]
+            found = self._built[i] = KnownActor(name, kind, tuple(Role(*r) for r in roles), source)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 def _read_csv(file_name: str, text: str, source: str) -> tuple[dict[str, KnownActor], dict[str, str]]:

@@ -9,12 +9,11 @@ the dictionaries with the role valid on the document's date (`knowledge.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
 from spacy.language import Language
-from collections.abc import Sequence
-
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans

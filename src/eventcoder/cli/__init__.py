@@ -23,7 +23,7 @@ def main() -> None:
     Freeing the model and dictionaries object by object takes a few tenths of a second
     at exit, a visible share of a short ingest. Every file and database is closed by then
     (context managers), so the process ends at once unless something registered exit work
-    that must run: a Ray session or live child processes.
+    that must run: a Ray session, live child processes, a profiler or coverage tool.
     """
     try:
         app()
@@ -31,8 +31,8 @@ def main() -> None:
         code = exc.code
     else:
         code = 0
-    if "ray" in sys.modules or _live_children():
-        raise SystemExit(code)
+    if "ray" in sys.modules or _live_children() or sys.getprofile() or sys.gettrace():
+        raise SystemExit(code)  # exit work to do, or a profiler or coverage tool that writes at exit
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code if isinstance(code, int) else 1)

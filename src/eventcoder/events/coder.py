@@ -49,7 +49,6 @@ from .words import (
     VIOLENT_VERBS,
 )
 
-
 TRIGGER_POS = frozenset({"VERB", "AUX", "NOUN", "PROPN"})  # the parts of speech `Triggers.match` reads
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy
-
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -52,7 +51,7 @@ class SentenceHints:
         closers = {strings.add(")"), strings.add(".")}
         run = 0
         for i in range(1, len(rows)):
-            prev, (orth, is_space, is_punct) = rows[i - 1], rows[i]
+            prev, (_, is_space, is_punct) = rows[i - 1], rows[i]
             run = 0 if prev[0] in final else run + 1
             if run >= MAX_RUN_TOKENS:
                 doc[i].is_sent_start = True
@@ -230,17 +229,17 @@ class _Rule:
     checks: tuple[tuple[int, int, str, Any], ...]
 
 
-_COLUMNS = ["TAG", "LOWER", "DEP", "IS_SPACE"]
+_COLUMNS: list[int | str] = ["TAG", "LOWER", "DEP", "IS_SPACE"]
 
 
 def index_attribute_ruler(nlp: Language) -> None:
     """Give the model's attribute ruler the indexed matcher (same output, a fraction of the time)."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
-    ruler = nlp.get_pipe("attribute_ruler")
+    ruler: Any = nlp.get_pipe("attribute_ruler")
     indexed = IndexedAttributeMatcher(ruler)
-    ruler.match = indexed.match  # type: ignore[method-assign]
-    ruler.set_annotations = indexed.set_annotations  # type: ignore[method-assign]
+    ruler.match = indexed.match
+    ruler.set_annotations = indexed.set_annotations
 
 
 MEMO_LEMMATIZER = "eventcoder_memo_lemmatizer"
@@ -287,7 +286,7 @@ class MemoLemmatizer:
                     if len(memo) < 1_000_000:
                         memo[key] = lemma
             lemmas.append(lemma)
-        doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64"))
+        doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64"))  # type: ignore[arg-type]
         return doc
 
     def _lemma(self, token: Any, pos: int, morph: int) -> str:
@@ -341,7 +340,7 @@ class MemoLemmatizer:
             yield self(doc)
 
 
-_LEMMA_COLUMNS = ["ORTH", "POS", "MORPH", "LEMMA"]
+_LEMMA_COLUMNS: list[int | str] = ["ORTH", "POS", "MORPH", "LEMMA"]
 
 
 def memoise_lemmatizer(nlp: Language) -> None:

@@ -49,8 +49,8 @@ def _context() -> mp.context.BaseContext:
 
 
 def code_in_processes(settings: Settings, documents: Iterable[Document | Rejected], workers: int,
-                      extra: dict[str, KnownActor] | None = None, chunk_size: int = 4,
-                      window_per_worker: int = 4) -> Iterator[CodedDocument | Rejected]:
+                      extra: dict[str, KnownActor] | None = None, chunk_size: int = 16,
+                      window_per_worker: int = 2) -> Iterator[CodedDocument | Rejected]:
     """Code ``documents`` in ``workers`` processes; yields results in input order."""
     source = iter(documents)
     window = max(2, workers * window_per_worker)

@@ -64,8 +64,13 @@ MAX_KEPT_REJECTIONS = 1000  # every rejection is stored in the database; the sum
 
 
 def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected], batch_size: int = 50,
-                   wait: float = 60.0, replace: bool = False) -> IngestSummary:
+                   wait: float = 60.0, replace: bool = False, min_seconds: float = 5.0) -> IngestSummary:
     """Store a stream of results, opening the database only to write each batch (see module doc).
+
+    A batch holds at least ``batch_size`` results and is written no sooner than
+    ``min_seconds`` after the previous one (at most 20 × ``batch_size`` results): readers get
+    the file between writes, and a fast run does not pay for opening and checkpointing the
+    database every few hundred milliseconds.
 
     ``replace`` re-stores coded documents already stored with the same text (`recode`): their
     old events, links and actors go, the new ones come in.
@@ -73,7 +78,7 @@ def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected]
     summary = IngestSummary()
     with Store.open(path, wait=wait):
         pass  # migrate once, before coding starts; an empty run still leaves a database behind
-    for batch in _batches(results, batch_size):
+    for batch in _batches(results, batch_size, min_seconds, 20 * batch_size):
         started = time.perf_counter()
         with Store.open(path, wait=wait, migrate=False) as store:
             store._write_batch(batch, summary, replace)
@@ -87,13 +92,16 @@ def ingest_results(path: str | Path, results: Iterable[CodedDocument | Rejected]
     return summary
 
 
-def _batches(results: Iterable[CodedDocument | Rejected], size: int) -> Iterator[list[CodedDocument | Rejected]]:
+def _batches(results: Iterable[CodedDocument | Rejected], size: int, min_seconds: float = 0.0,
+             max_size: int | None = None) -> Iterator[list[CodedDocument | Rejected]]:
     batch: list[CodedDocument | Rejected] = []
+    last = time.monotonic()
     for r in results:
         batch.append(r)
-        if len(batch) >= size:
+        if len(batch) >= size and (time.monotonic() - last >= min_seconds or len(batch) >= (max_size or size)):
             yield batch
             batch = []
+            last = time.monotonic()
     if batch:
         yield batch
 
