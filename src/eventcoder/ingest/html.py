@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import trafilatura
-
 
 @dataclass(frozen=True)
 class Extracted:
@@ -21,6 +19,8 @@ class Extracted:
 
 def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
     """The article's main text and metadata, or None when the page has no main text."""
+    import trafilatura  # here, not at the top: a JSONL or text run never loads it (0.08 s)
+
     try:
         result = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
