@@ -201,7 +201,7 @@ def _obligation(verb: Token) -> bool:
     singular = subject is not None and subject.tag_ in {"NNP", "NN"}
     if (verb.dep_ == "ccomp" and subject is not None and (verb.tag_ == "VB" or (verb.tag_ == "VBP" and singular))
             and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)):
-        return True  # the subjunctive: "insisted that Kuwait pay compensation"
+        return True  # the subjunctive: "insisted that the firm pay damages"
     return verb.lemma_ in {"have", "need"} and any(c.dep_ == "xcomp" for c in verb.children)
 
 

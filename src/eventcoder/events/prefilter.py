@@ -48,7 +48,7 @@ _COMMON_ABBREVIATIONS = frozenset({
 _MODAL_TO = frozenset({"have", "has", "had", "need", "needs", "needed"})
 _BLAME = frozenset({"responsible", "guilty", "culpable", "liable", "behind", "blame"})
 _ORDER_VERBS = frozenset({"tell"})  # "told them to leave": an order through an object and "to"
-# "insisted that Kuwait pay": a mandative verb states a demand in the subjunctive, with no cue word
+# "insisted that the firm pay": a mandative verb states a demand in the subjunctive, with no cue word
 _MANDATIVE = frozenset({"insist", "suggest", "demand", "propose", "recommend", "urge", "ask", "require"})
 
 
@@ -121,7 +121,7 @@ class SentenceFilter:
         return self.may_hold_event(sentence) or self.names_role(sentence)
 
     def names_role(self, sentence: str) -> bool:
-        """ "Defence Minister Benny Gantz", "Maj. Gen. Amir Eshel": a title before a name, which
+        """ "Defence Minister Lena Berg", "Maj. Gen. Dan Oren": a title before a name, which
         teaches the actor stage who someone is even where nothing happens."""
         tokens = _TOKEN.findall(sentence)
         for k, token in enumerate(tokens[:-1]):
