@@ -42,13 +42,15 @@ class SentenceHints:
     def __init__(self, abbreviations: list[str]) -> None:
         self.abbreviations = frozenset(abbreviations)
         self.bare = frozenset(a.rstrip(".") for a in abbreviations)
+        self._hashes: tuple[set[int], set[int], set[int]] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
         rows = doc.to_array(["ORTH", "IS_SPACE", "IS_PUNCT"]).tolist()  # no token objects per word
-        final = {strings.add(p) for p in FINAL_PUNCT}
-        abbreviations = {strings.add(a) for a in self.abbreviations}
-        closers = {strings.add(")"), strings.add(".")}
+        if self._hashes is None:  # string hashes are fixed: worked out for the first document only
+            self._hashes = ({strings.add(p) for p in FINAL_PUNCT}, {strings.add(a) for a in self.abbreviations},
+                            {strings.add(")"), strings.add(".")})
+        final, abbreviations, closers = self._hashes
         run = 0
         for i in range(1, len(rows)):
             prev, (_, is_space, is_punct) = rows[i - 1], rows[i]
